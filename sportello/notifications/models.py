@@ -1,0 +1,68 @@
+"""The outbox: every e-mail the portal sends, from the moment it is decided until it is delivered."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=OutboundEmail.Status.WAITING)
+
+    def failed(self):
+        return self.filter(status=OutboundEmail.Status.FAILED)
+
+
+class OutboundEmail(models.Model):
+    """One rendered e-mail to one recipient, and the story of its delivery.
+
+    It is written in the same transaction as the change that causes it, together with
+    the task that sends it, so a rolled-back change sends nothing and a crash loses
+    nothing. Temporary failures are retried with growing delays; a permanent refusal,
+    or a temporary one that outlasts EMAIL_RETRY_HOURS, ends as FAILED, where an
+    operator sees it and may send it again.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Queue(models.TextChoices):
+        EMAIL = "email", _("Notifications")
+        CODES = "codes", _("Sign-in codes")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    queue = models.CharField(_("queue"), max_length=16, choices=Queue.choices, default=Queue.EMAIL)
+    to = models.EmailField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    language = models.CharField(max_length=8)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    # When the current round of delivery began: the creation, or the last "send again".
+    # The retry window and the health check's age of the queue count from here.
+    queued_at = models.DateTimeField(_("queued on"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [
+            models.Index(fields=["queued_at"], condition=models.Q(status="waiting"), name="email_waiting_idx"),
+            models.Index(fields=["status", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
