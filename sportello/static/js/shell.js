@@ -1,0 +1,99 @@
+// The page shell: the left menu's show/hide button, the user menu, confirmations.
+// No inline handlers anywhere: the Content Security Policy forbids them.
+(function () {
+  "use strict";
+
+  var WIDE = window.matchMedia("(min-width: 900px)");
+  var STORAGE_KEY = "sportello.menu";
+
+  function setupMenu() {
+    var shell = document.getElementById("shell");
+    var toggle = document.getElementById("menu-toggle");
+    if (!shell || !toggle) return;
+
+    function isOpen() {
+      var state = shell.dataset.menu;
+      return state ? state === "open" : WIDE.matches;
+    }
+    function render() {
+      var open = isOpen();
+      toggle.setAttribute("aria-expanded", String(open));
+      var label = open ? toggle.dataset.labelHide : toggle.dataset.labelShow;
+      toggle.title = label;
+      toggle.querySelector(".visually-hidden").textContent = label;
+    }
+    function apply(state, remember) {
+      shell.dataset.menu = state;
+      if (remember && WIDE.matches) {
+        try { localStorage.setItem(STORAGE_KEY, state); } catch (e) { /* private mode */ }
+      }
+      render();
+    }
+
+    var saved = null;
+    try { saved = localStorage.getItem(STORAGE_KEY); } catch (e) { /* private mode */ }
+    apply(WIDE.matches ? (saved || "open") : "closed", false);
+
+    toggle.addEventListener("click", function () {
+      apply(isOpen() ? "closed" : "open", true);
+      if (isOpen() && !WIDE.matches) {
+        var first = document.querySelector("#main-menu a");
+        if (first) first.focus();
+      }
+    });
+    WIDE.addEventListener("change", function () {
+      var stored = null;
+      try { stored = localStorage.getItem(STORAGE_KEY); } catch (e) { /* private mode */ }
+      apply(WIDE.matches ? (stored || "open") : "closed", false);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !WIDE.matches && isOpen()) {
+        apply("closed", false);
+        toggle.focus();
+      }
+    });
+  }
+
+  function setupUserMenu() {
+    var menu = document.getElementById("user-menu");
+    if (!menu) return;
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
+  // <form data-confirm="Are you sure?"> asks before submitting.
+  function setupConfirmations() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var question = form.dataset && form.dataset.confirm;
+      if (question && !window.confirm(question)) event.preventDefault();
+    }, true);
+  }
+
+  // <select data-autosubmit> submits its form when changed (with a button kept for no-JS).
+  function setupAutosubmit() {
+    document.addEventListener("change", function (event) {
+      if (event.target.matches && event.target.matches("select[data-autosubmit]")) {
+        event.target.form.requestSubmit();
+      }
+    });
+  }
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+  ready(function () {
+    setupMenu();
+    setupUserMenu();
+    setupConfirmations();
+    setupAutosubmit();
+  });
+})();
