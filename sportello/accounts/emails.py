@@ -1,0 +1,42 @@
+"""The e-mails of the accounts app, one function each."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from sportello.notifications.models import OutboundEmail
+from sportello.notifications.services import send_email
+
+
+def send_temporary_credentials(user, password: str) -> None:
+    """The manual's first e-mail: temporary credentials and the link to the portal."""
+    send_email(
+        kind="temporary_credentials",
+        to=user.email,
+        language=user.language,
+        context={
+            "email": user.email,
+            "password": password,
+            "expires_at": user.temporary_password_expires_at,
+            "login_path": reverse("accounts:login"),
+        },
+    )
+
+
+def send_login_code(user, code: str) -> None:
+    """The second factor's one-time code, on a queue of its own so no backlog delays it."""
+    send_email(
+        kind="login_code",
+        to=user.email,
+        language=user.language,
+        queue=OutboundEmail.Queue.CODES,
+        context={"code": code, "user": user, "minutes": settings.LOGIN_CODE_MINUTES},
+    )
+
+
+def send_password_reset(user, reset_path: str) -> None:
+    send_email(
+        kind="password_reset",
+        to=user.email,
+        language=user.language,
+        context={"user": user, "reset_path": reset_path, "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+    )

@@ -1,0 +1,267 @@
+"""People who sign in to Sportello, their second factor and their trusted devices."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_email_address(address: str) -> str:
+    """E-mail addresses are compared and stored in lower case, without surrounding spaces."""
+    return (address or "").strip().lower()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_email(self, address: str) -> "User":
+        return self.get(email=normalize_email_address(address))
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        user = self.model(email=normalize_email_address(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, is_operator=True)
+        fields.setdefault("activated_at", timezone.now())
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: a customer user of one or more tenants, or one of the vendor's operators.
+
+    The e-mail address is the login. An invited person gets an account with temporary
+    credentials (`temporary_password_expires_at` set) and becomes active for good when
+    they complete "Creazione Utente" (`activated_at`).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    avatar = models.ImageField(_("picture"), upload_to="avatars/", blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("vendor administrator"),
+        default=False,
+        help_text=_("Onboards companies, manages operators and may use the admin site."),
+    )
+    is_operator = models.BooleanField(
+        _("operator"), default=False, help_text=_("Vendor staff who work the tickets in the desk.")
+    )
+    date_joined = models.DateTimeField(_("invited on"), default=timezone.now)
+    activated_at = models.DateTimeField(_("activated on"), null=True, blank=True)
+    temporary_password_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    temporary_password_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    privacy_accepted_at = models.DateTimeField(_("privacy notice accepted on"), null=True, blank=True)
+    privacy_version = models.CharField(_("privacy notice version"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email_address(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """What other people see: the name, or the e-mail address while the name is empty."""
+        return self.full_name or self.email
+
+    @property
+    def initials(self) -> str:
+        if self.first_name or self.last_name:
+            return (self.first_name[:1] + self.last_name[:1]).upper()
+        return self.email[:1].upper()
+
+    @property
+    def is_activated(self) -> bool:
+        return self.activated_at is not None
+
+    def can_see(self, other: "User") -> bool:
+        """Whether this person may see `other`'s name and picture: themselves, the members
+        of their companies, and (for operators) everyone."""
+        if self.pk == other.pk or self.is_operator:
+            return True
+        return other.memberships.filter(tenant__memberships__user=self).exists()
+
+    @property
+    def has_temporary_password(self) -> bool:
+        return not self.is_activated and self.temporary_password_expires_at is not None
+
+    def temporary_password_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.temporary_password_expires_at
+
+
+class LoginCodeQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(used_at__isnull=True, expires_at__gt=now)
+
+
+class LoginCode(models.Model):
+    """A one-time code for the second factor, sent by e-mail.
+
+    Only a keyed hash of the code is stored. A code dies when it is used, when it
+    expires, when a newer code is sent, or after too many wrong tries.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LoginCodeQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"code for {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def generate() -> str:
+        return f"{secrets.randbelow(10**6):06d}"
+
+    def set_code(self, code: str) -> None:
+        self.code_hash = make_password(code)
+
+    def matches(self, code: str) -> bool:
+        return check_password(code.strip(), self.code_hash)
+
+    @property
+    def attempts_left(self) -> int:
+        return max(settings.LOGIN_CODE_MAX_ATTEMPTS - self.failed_attempts, 0)
+
+
+def hash_device_token(token: str) -> str:
+    # The token is 256 random bits, so a plain SHA-256 is enough to make a stolen
+    # database row useless as a cookie; no slow hash is needed for that entropy.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TrustedDeviceQuerySet(models.QuerySet):
+    def valid(self, now=None):
+        now = now or timezone.now()
+        return self.filter(expires_at__gt=now)
+
+
+class TrustedDevice(models.Model):
+    """A browser on which the user ticked "Dispositivo sicuro": it skips the second factor.
+
+    The browser keeps a random token in a long-lived cookie; the server keeps its hash,
+    so removing the record (from the profile) revokes the device at once.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trusted_devices")
+    token_hash = models.CharField(max_length=64, unique=True)
+    user_agent = models.TextField(blank=True)
+    browser = models.CharField(max_length=100, blank=True)
+    operating_system = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    objects = TrustedDeviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_used_at"]
+
+    def __str__(self) -> str:
+        return f"{self.browser or 'browser'} of {self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @classmethod
+    def lifetime(cls) -> timedelta:
+        return timedelta(days=settings.TRUSTED_DEVICE_DAYS)
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def for_tenant(self, tenant):
+        """Events an administrator of `tenant` may read: those of the tenant, and the
+        personal security events (logins, codes, devices, passwords) of its members."""
+        return self.filter(
+            models.Q(tenant=tenant) | models.Q(tenant__isnull=True, user__memberships__tenant=tenant)
+        ).distinct()
+
+
+class SecurityEvent(models.Model):
+    """One line of the security audit log."""
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", _("Sign-in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOGIN_THROTTLED = "login_throttled", _("Sign-in slowed down")
+        TEMPORARY_LOGIN = "temporary_login", _("Sign-in with temporary credentials")
+        ACCOUNT_ACTIVATED = "account_activated", _("Account created")
+        CODE_SENT = "code_sent", _("Code sent")
+        CODE_FAILED = "code_failed", _("Wrong code")
+        CODE_ACCEPTED = "code_accepted", _("Code accepted")
+        DEVICE_TRUSTED = "device_trusted", _("Device trusted")
+        DEVICE_USED = "device_used", _("Trusted device used")
+        DEVICE_REMOVED = "device_removed", _("Trusted device removed")
+        LOGOUT = "logout", _("Sign-out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password recovery requested")
+        PASSWORD_RESET = "password_reset", _("Password recovered")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("User removed from the company")
+        TENANT_CREATED = "tenant_created", _("Company created")
+        TENANT_DEACTIVATED = "tenant_deactivated", _("Company deactivated")
+        TENANT_REACTIVATED = "tenant_reactivated", _("Company reactivated")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tenant = models.ForeignKey("tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(blank=True, help_text=_("The address typed, for failed sign-ins."))
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"]), models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

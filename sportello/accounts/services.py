@@ -1,0 +1,304 @@
+"""Writes of the accounts app: invitations' temporary credentials, activation, the second
+factor, trusted devices, passwords and the security log. Views call these; nothing else
+changes these records."""
+
+import secrets
+import string
+from datetime import timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
+from django.utils import timezone
+from ua_parser import parse as parse_user_agent
+
+from sportello.lib.http import client_ip, user_agent
+from sportello.lib.ratelimit import Throttle
+
+from . import emails
+from .models import LoginCode, SecurityEvent, TrustedDevice, User, hash_device_token, normalize_email_address
+
+Event = SecurityEvent.Kind
+
+# A person signing in gets 5 free tries per hour, then waits 2 s, 4 s, 8 s, …; an address
+# (perhaps a whole office behind NAT) gets 30. Codes and recovery requests likewise.
+SIGN_IN_THROTTLE = Throttle("sign-in", free=5)
+SIGN_IN_ADDRESS_THROTTLE = Throttle("sign-in-address", free=30)
+CODE_THROTTLE = Throttle("code", free=10)
+RECOVERY_THROTTLE = Throttle("recovery", free=3)
+
+
+def record_event(kind, *, request=None, user=None, actor=None, tenant=None, email="", detail="") -> SecurityEvent:
+    """Appends one line to the security audit log."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    return SecurityEvent.objects.create(
+        kind=kind,
+        user=user,
+        actor=actor,
+        tenant=tenant,
+        email=normalize_email_address(email)[:254],
+        ip_address=client_ip(request) if request is not None else None,
+        detail=detail[:255],
+    )
+
+
+# --- temporary credentials and activation ("Primo Accesso") ---------------------------
+
+
+def _temporary_password() -> str:
+    """Twelve characters in three groups, easy to copy from an e-mail: e.g. `k7Qm-2xPd-Rt9w`."""
+    alphabet = string.ascii_letters + string.digits
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+def issue_temporary_credentials(user: User) -> str:
+    """Gives a not yet activated user a new temporary password, valid once and for a while,
+    and e-mails it with the portal link. Returns the password (for the e-mail only)."""
+    password = _temporary_password()
+    user.set_password(password)
+    user.temporary_password_expires_at = timezone.now() + timedelta(days=settings.TEMPORARY_CREDENTIALS_DAYS)
+    user.temporary_password_used_at = None
+    user.save(update_fields=["password", "temporary_password_expires_at", "temporary_password_used_at"])
+    emails.send_temporary_credentials(user, password)
+    return password
+
+
+def create_invited_user(email: str, **fields) -> User:
+    """Creates the account of a person invited for the first time and sends their
+    temporary credentials (the manual's first e-mail)."""
+    user = User.objects.create_user(email, password=None, **fields)
+    issue_temporary_credentials(user)
+    return user
+
+
+def withdraw_temporary_credentials(user: User) -> None:
+    if user.has_temporary_password:
+        user.temporary_password_expires_at = timezone.now()
+        user.save(update_fields=["temporary_password_expires_at"])
+
+
+class FirstFactor(Enum):
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+    TEMPORARY_EXPIRED = "temporary_expired"
+    TEMPORARY_USED = "temporary_used"
+    ACTIVATE = "activate"
+    NEEDS_CODE = "needs_code"
+    TRUSTED = "trusted"
+
+
+def check_password_step(request, email: str, password: str) -> tuple[FirstFactor, User | None, int]:
+    """Runs the first factor for `email`/`password` and says what comes next.
+
+    Returns the outcome, the user when the password was right, and the seconds to
+    wait when throttled. Temporary credentials are spent here: they work once.
+    """
+    from django.contrib.auth import authenticate
+
+    email = normalize_email_address(email)
+    address = client_ip(request)
+    wait = max(SIGN_IN_THROTTLE.wait_seconds(account=email), SIGN_IN_ADDRESS_THROTTLE.wait_seconds(address=address))
+    if wait:
+        record_event(Event.LOGIN_THROTTLED, request=request, email=email)
+        return FirstFactor.THROTTLED, None, wait
+
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        SIGN_IN_THROTTLE.record(account=email)
+        SIGN_IN_ADDRESS_THROTTLE.record(address=address)
+        record_event(Event.LOGIN_FAILED, request=request, email=email, user=User.objects.filter(email=email).first())
+        return FirstFactor.WRONG, None, 0
+
+    SIGN_IN_THROTTLE.reset(account=email)
+    if user.has_temporary_password:
+        if user.temporary_password_used_at is not None:
+            return FirstFactor.TEMPORARY_USED, None, 0
+        if user.temporary_password_expired():
+            return FirstFactor.TEMPORARY_EXPIRED, None, 0
+        user.temporary_password_used_at = timezone.now()
+        user.save(update_fields=["temporary_password_used_at"])
+        record_event(Event.TEMPORARY_LOGIN, request=request, user=user)
+        return FirstFactor.ACTIVATE, user, 0
+    if not user.is_activated:
+        return FirstFactor.WRONG, None, 0
+
+    if find_trusted_device(request, user) is not None:
+        return FirstFactor.TRUSTED, user, 0
+    return FirstFactor.NEEDS_CODE, user, 0
+
+
+def activate(request, user: User, *, first_name: str, last_name: str, phone: str, password: str) -> None:
+    """Completes "Creazione Utente": personal data, own password, privacy notice accepted."""
+    now = timezone.now()
+    user.first_name = first_name
+    user.last_name = last_name
+    user.phone = phone
+    user.set_password(password)
+    user.activated_at = now
+    user.temporary_password_expires_at = None
+    user.temporary_password_used_at = None
+    user.privacy_accepted_at = now
+    user.privacy_version = settings.PRIVACY_NOTICE_VERSION
+    user.language = getattr(request, "LANGUAGE_CODE", user.language)
+    user.save()
+    record_event(Event.ACCOUNT_ACTIVATED, request=request, user=user, actor=user)
+
+
+# --- the second factor ----------------------------------------------------------------
+
+
+class CodeCheck(Enum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    EXHAUSTED = "exhausted"
+    EXPIRED = "expired"
+    THROTTLED = "throttled"
+
+
+def code_resend_wait(user: User) -> int:
+    """Seconds before another code may be sent to `user` (the cool-down)."""
+    latest = user.login_codes.order_by("-created_at").first()
+    if latest is None:
+        return 0
+    ready_at = latest.created_at + timedelta(seconds=settings.LOGIN_CODE_RESEND_SECONDS)
+    return max(0, int((ready_at - timezone.now()).total_seconds()) + (1 if ready_at > timezone.now() else 0))
+
+
+@transaction.atomic
+def send_login_code(request, user: User) -> LoginCode:
+    """Retires any earlier code and e-mails a new one (on the codes queue)."""
+    now = timezone.now()
+    user.login_codes.usable(now).update(expires_at=now)
+    code = LoginCode.generate()
+    login_code = LoginCode(user=user, expires_at=now + timedelta(minutes=settings.LOGIN_CODE_MINUTES))
+    login_code.set_code(code)
+    login_code.save()
+    emails.send_login_code(user, code)
+    record_event(Event.CODE_SENT, request=request, user=user, actor=user)
+    return login_code
+
+
+@transaction.atomic
+def check_login_code(request, user: User, code: str) -> CodeCheck:
+    """Checks a typed code against the user's latest one. After LOGIN_CODE_MAX_ATTEMPTS
+    wrong tries the code is dead, even for the right digits."""
+    address = client_ip(request)
+    if CODE_THROTTLE.wait_seconds(address=address):
+        return CodeCheck.THROTTLED
+    login_code = (
+        LoginCode.objects.select_for_update().filter(user=user, used_at__isnull=True).order_by("-created_at").first()
+    )
+    now = timezone.now()
+    if login_code is None or login_code.expires_at <= now:
+        return CodeCheck.EXPIRED
+    if login_code.failed_attempts >= settings.LOGIN_CODE_MAX_ATTEMPTS:
+        return CodeCheck.EXHAUSTED
+    if not login_code.matches(code):
+        login_code.failed_attempts += 1
+        login_code.save(update_fields=["failed_attempts"])
+        CODE_THROTTLE.record(address=address)
+        record_event(Event.CODE_FAILED, request=request, user=user, actor=user)
+        if login_code.failed_attempts >= settings.LOGIN_CODE_MAX_ATTEMPTS:
+            return CodeCheck.EXHAUSTED
+        return CodeCheck.WRONG
+    login_code.used_at = now
+    login_code.save(update_fields=["used_at"])
+    record_event(Event.CODE_ACCEPTED, request=request, user=user, actor=user)
+    return CodeCheck.ACCEPTED
+
+
+# --- trusted devices ("Dispositivo sicuro") -------------------------------------------
+
+
+def trust_device(request, user: User) -> str:
+    """Records the current browser as trusted and returns the token for its cookie."""
+    token = TrustedDevice.new_token()
+    agent = user_agent(request)
+    parsed = parse_user_agent(agent)
+    browser = parsed.user_agent
+    system = parsed.os
+    now = timezone.now()
+    TrustedDevice.objects.create(
+        user=user,
+        token_hash=hash_device_token(token),
+        user_agent=agent,
+        browser=" ".join(filter(None, [browser.family, browser.major])) if browser else "",
+        operating_system=" ".join(filter(None, [system.family, system.major])) if system else "",
+        last_ip=client_ip(request),
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + TrustedDevice.lifetime(),
+    )
+    record_event(Event.DEVICE_TRUSTED, request=request, user=user, actor=user)
+    return token
+
+
+def find_trusted_device(request, user: User) -> TrustedDevice | None:
+    """The trusted device behind this browser's cookie, if it is valid for `user`; its
+    last use is brought up to date."""
+    token = request.COOKIES.get(settings.TRUSTED_DEVICE_COOKIE_NAME)
+    if not token:
+        return None
+    device = TrustedDevice.objects.valid().filter(user=user, token_hash=hash_device_token(token)).first()
+    if device is not None:
+        device.last_used_at = timezone.now()
+        device.last_ip = client_ip(request)
+        device.save(update_fields=["last_used_at", "last_ip"])
+        record_event(Event.DEVICE_USED, request=request, user=user, actor=user)
+    return device
+
+
+def remove_device(request, device: TrustedDevice) -> None:
+    device.delete()
+    record_event(Event.DEVICE_REMOVED, request=request, user=device.user, detail=device.browser)
+
+
+def remove_all_devices(request, user: User) -> int:
+    count, _ = user.trusted_devices.all().delete()
+    if count:
+        record_event(Event.DEVICE_REMOVED, request=request, user=user, detail=f"all ({count})")
+    return count
+
+
+# --- passwords and profile ------------------------------------------------------------
+
+
+def change_password(request, user: User, new_password: str) -> None:
+    """Sets a new password; every other session of the user ends, this one stays."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
+    record_event(Event.PASSWORD_CHANGED, request=request, user=user)
+
+
+def request_password_reset(request, email: str) -> int:
+    """E-mails a single-use, expiring link to choose a new password, when `email` belongs
+    to an activated account. The caller answers the same either way. Returns the seconds
+    to wait when too many requests came for this address or from this client."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    email = normalize_email_address(email)
+    address = client_ip(request)
+    wait = RECOVERY_THROTTLE.wait_seconds(account=email, address=address)
+    if wait:
+        return wait
+    RECOVERY_THROTTLE.record(account=email, address=address)
+    user = User.objects.filter(email=email, is_active=True, activated_at__isnull=False).first()
+    if user is None:
+        record_event(Event.PASSWORD_RESET_REQUESTED, request=request, email=email, detail="unknown address")
+        return 0
+    path = reverse(
+        "accounts:reset_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    emails.send_password_reset(user, path)
+    record_event(Event.PASSWORD_RESET_REQUESTED, request=request, user=user, email=email)
+    return 0
