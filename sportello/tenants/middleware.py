@@ -1,0 +1,31 @@
+"""Resolves, once per request, the company the signed-in person is working for."""
+
+from .models import Membership
+
+SESSION_KEY = "sportello.tenant"
+
+
+class TenantMiddleware:
+    """Sets `request.tenant` and `request.membership` from the session's chosen company,
+    only while the person still belongs to it and it is active; otherwise both are None."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = None
+        request.membership = None
+        tenant_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if tenant_id is not None and request.user.is_authenticated:
+            membership = (
+                Membership.objects.usable()
+                .select_related("tenant")
+                .filter(user=request.user, tenant_id=tenant_id)
+                .first()
+            )
+            if membership is None:
+                del request.session[SESSION_KEY]
+            else:
+                request.membership = membership
+                request.tenant = membership.tenant
+        return self.get_response(request)
