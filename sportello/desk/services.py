@@ -1,0 +1,24 @@
+"""Writes of the operators' console."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sportello.accounts import services as accounts
+from sportello.accounts.models import User
+
+
+class DeskError(Exception):
+    """A request that breaks a rule; its message is for the operator who made it."""
+
+
+@transaction.atomic
+def invite_operator(actor: User, email: str, *, is_vendor_admin: bool = False, request=None) -> User:
+    """Creates an operator's account with temporary credentials; the first access then
+    goes as for customers ("Creazione Utente", code, dashboard)."""
+    if User.objects.filter(email=email).exists():
+        raise DeskError(_("%(email)s already has an account.") % {"email": email})
+    user = accounts.create_invited_user(email, is_operator=True, is_staff=is_vendor_admin)
+    accounts.record_event(
+        accounts.Event.INVITATION_SENT, request=request, actor=actor, user=user, email=email, detail="operator"
+    )
+    return user

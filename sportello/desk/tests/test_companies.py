@@ -1,0 +1,76 @@
+"""Onboarding and deactivating companies, inviting operators (vendor administrators)."""
+
+import pytest
+from django.test import Client
+
+from sportello.accounts.models import User
+from sportello.tenants.models import Invitation, Tenant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_vendor_administrator_creates_a_company_and_invites_its_administrator(client, victor, login, mailbox):
+    login(client, victor)
+
+    response = client.post(
+        "/desk/companies/new/",
+        {"name": "Initech S.r.l.", "vat_number": "09876540122", "admin_email": "boss@initech.example.com"},
+    )
+
+    tenant = Tenant.objects.get()
+    assert response.url == f"/desk/companies/{tenant.public_id}/"
+    assert tenant.vat_number == "IT09876540122"
+    assert Invitation.objects.get(tenant=tenant).email == "boss@initech.example.com"
+    assert len(mailbox.to("boss@initech.example.com")) == 2
+
+
+def test_a_bad_vat_number_is_refused_with_a_clear_message(client, victor, login):
+    login(client, victor)
+
+    response = client.post(
+        "/desk/companies/new/", {"name": "Bad", "vat_number": "IT12345678901", "admin_email": "x@example.com"}
+    )
+
+    assert response.status_code == 400
+    assert "non è una partita IVA valida" in response.text
+    assert not Tenant.objects.exists()
+
+
+def test_operators_and_customers_cannot_onboard_companies(client, oscar, alice, acme, login):
+    for user, tenant in ((oscar, None), (alice, acme)):
+        other = login(Client(), user, tenant)
+        assert other.get("/desk/companies/").status_code == 403
+        assert (
+            other.post(
+                "/desk/companies/new/", {"name": "X", "vat_number": "09876540122", "admin_email": "x@example.com"}
+            ).status_code
+            == 403
+        )
+    assert Tenant.objects.count() == 1
+
+
+def test_a_deactivated_companys_users_cannot_work_for_it(client, victor, bob, acme, login):
+    bobs = login(Client(), bob, acme)
+    login(client, victor)
+
+    client.post(f"/desk/companies/{acme.public_id}/active/", {"active": "0"})
+
+    acme.refresh_from_db()
+    assert not acme.is_active
+    assert bobs.get("/dashboard/").url == "/companies/start/"
+    choice = bobs.get("/companies/")
+    assert "ACME" not in choice.text
+    assert bobs.post(f"/companies/{acme.public_id}/select/").status_code == 404
+
+    client.post(f"/desk/companies/{acme.public_id}/active/", {"active": "1"})
+    assert bobs.get("/companies/start/").url == "/dashboard/"
+
+
+def test_a_vendor_administrator_invites_an_operator(client, victor, login, mailbox):
+    login(client, victor)
+
+    client.post("/desk/operators/", {"email": "new.operator@vendor.example.com"})
+
+    operator = User.objects.get(email="new.operator@vendor.example.com")
+    assert operator.is_operator and not operator.is_staff
+    assert "credenziali provvisorie" in mailbox.last(operator.email).subject
