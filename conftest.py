@@ -1,0 +1,31 @@
+import os
+
+# pytest-playwright's sync API runs an event loop in the test thread; Django's ORM calls
+# from that thread (fixtures, live_server data) are safe because nothing else runs there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["sportello.testing.fixtures"]
+
+
+def pytest_configure(config):
+    import logging
+
+    import pytest
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit(
+            "The test suite runs on PostgreSQL: set DATABASE_URL (see README), or run `make test`.", returncode=2
+        )
+
+    # Tests read static files through the finders; no collectstatic manifest is needed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    for chatty in ("mail.log", "django.tasks", "django_tasks_db"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    settings.WHITENOISE_AUTOREFRESH = True
+    # Fast hashing keeps the suite quick; the Argon2 configuration itself is tested separately.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]

@@ -1,0 +1,150 @@
+"""The shared test fixtures: two companies, the personas, a real SMTP server, the browser.
+
+Personas (as in the house style): in ACME, Alice the administrator and Bob the
+technician; in Globex, Eve, its administrator, who is an outsider to ACME; Oscar, an
+operator of the vendor, and Victor, a vendor administrator.
+"""
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from sportello.accounts.models import User
+from sportello.tenants.middleware import SESSION_KEY
+from sportello.tenants.models import Membership, Role, Tenant
+
+from .mailbox import Mailbox
+from .smtp import SMTPServer
+
+PASSWORD = "Correct-horse-battery-9"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def clock():
+    """Stops the clock for the test; `clock.shift(timedelta)` moves it.
+
+    The destination is local time so that time-machine keeps the process's time zone
+    (Django's naive datetime.now(), used by its password reset tokens, depends on it)."""
+    with time_machine.travel(timezone.localtime(), tick=False) as traveller:
+        yield traveller
+
+
+def make_user(email: str, first_name: str = "", last_name: str = "", **fields) -> User:
+    now = timezone.now()
+    return User.objects.create_user(
+        email,
+        PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+        activated_at=now,
+        privacy_accepted_at=now,
+        privacy_version=django_settings.PRIVACY_NOTICE_VERSION,
+        **fields,
+    )
+
+
+@pytest.fixture
+def acme(db) -> Tenant:
+    return Tenant.objects.create(name="ACME S.r.l.", vat_number="IT00743110157")
+
+
+@pytest.fixture
+def globex(db) -> Tenant:
+    return Tenant.objects.create(name="Globex S.p.A.", vat_number="IT01234560124")
+
+
+@pytest.fixture
+def alice(acme) -> User:
+    user = make_user("alice@acme.example.com", "Alice", "Amato", phone="+39 02 111111")
+    Membership.objects.create(tenant=acme, user=user, role=Role.ADMINISTRATOR)
+    return user
+
+
+@pytest.fixture
+def bob(acme) -> User:
+    user = make_user("bob@acme.example.com", "Bob", "Bruni", phone="+39 02 222222")
+    Membership.objects.create(tenant=acme, user=user, role=Role.TECHNICIAN)
+    return user
+
+
+@pytest.fixture
+def eve(globex) -> User:
+    user = make_user("eve@globex.example.com", "Eve", "Esposito")
+    Membership.objects.create(tenant=globex, user=user, role=Role.ADMINISTRATOR)
+    return user
+
+
+@pytest.fixture
+def oscar(db) -> User:
+    return make_user("oscar@vendor.example.com", "Oscar", "Orlando", is_operator=True)
+
+
+@pytest.fixture
+def victor(db) -> User:
+    return make_user("victor@vendor.example.com", "Victor", "Valli", is_operator=True, is_staff=True)
+
+
+def sign_in(client, user: User, tenant: Tenant | None = None):
+    """Logs `client` in as `user` (both factors done), working for `tenant` if given."""
+    client.force_login(user)
+    if tenant is not None:
+        session = client.session
+        session[SESSION_KEY] = tenant.pk
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login():
+    return sign_in
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; the portal's mailer points at it for this test."""
+    server = SMTPServer()
+    server.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+        }
+    }
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    return Mailbox(smtp_server)
+
+
+# --- the browser: Debian's Chromium driven by pytest-playwright's own fixtures ----------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def live_site(live_server, settings):
+    """The live server, with the portal's public address pointing at it (for e-mail links)."""
+    settings.SITE_URL = live_server.url
+    return live_server
