@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sportello.accounts",
     "sportello.tenants",
     "sportello.notifications",
+    "sportello.tickets",
     "sportello.dashboard",
     "sportello.desk",
     "sportello.demo",
@@ -255,3 +256,18 @@ TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 180, minimum=1)
 TRUSTED_DEVICE_COOKIE_NAME = "__Host-trusted_device" if USES_HTTPS else "trusted_device"
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2023-02-08")
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+
+# Tickets (README: "Tickets").
+TICKET_CLOSE_AFTER_MINUTES = env_int("TICKET_CLOSE_AFTER_MINUTES", 5, minimum=0)
+TICKET_REOPEN_DAYS = env_int("TICKET_REOPEN_DAYS", 15, minimum=0)
+TICKETS_PER_PAGE = env_int("TICKETS_PER_PAGE", 25, minimum=5)
+# The manual: "è possibile allegare solo file di dimensioni inferiore a 4MB".
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=1024)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_FILES
+# Uploads are measured while they stream: an oversized file is dropped at the limit.
+FILE_UPLOAD_HANDLERS = [
+    "sportello.lib.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("sportello.accounts.urls")),
     path("", include("sportello.tenants.urls")),
     path("dashboard/", include("sportello.dashboard.urls")),
+    path("tickets/", include("sportello.tickets.urls")),
     path("desk/", include("sportello.desk.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -93,8 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        """What other people see: the name, or the e-mail address while the name is empty."""
-        return self.full_name or self.email
+        """What other people see: the name, or the e-mail address while the name is empty.
+        An operator's e-mail is never shown to anyone: without a name they are "NTS operator"."""
+        if self.full_name:
+            return self.full_name
+        return str(_("NTS operator")) if self.is_operator else self.email
 
     @property
     def initials(self) -> str:

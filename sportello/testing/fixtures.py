@@ -148,3 +148,34 @@ def live_site(live_server, settings):
     """The live server, with the portal's public address pointing at it (for e-mail links)."""
     settings.SITE_URL = live_server.url
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files of each test go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+def make_ticket(tenant, requester, **fields):
+    """A ticket opened through the service, as a customer would (e-mails included)."""
+    from sportello.tickets import services
+    from sportello.tickets.models import Area, ContactPreference, Priority, RequestType
+
+    data = {
+        "email": requester.email,
+        "phone": "",
+        "contact_preference": ContactPreference.WEB,
+        "request_type": RequestType.ASSISTANCE,
+        "area": Area.ADMINISTRATIVE,
+        "priority": Priority.NORMAL,
+        "title": "Domanda su esito Fattura Elettronica",
+        "description": "Ricevo uno scarto sulla fattura F/1025.\nC'è un modo per vedere il motivo?",
+    }
+    data.update(fields)
+    return services.open_ticket(requester, tenant, data=data)
+
+
+@pytest.fixture
+def ticket(acme, bob):
+    return make_ticket(acme, bob)

@@ -1,0 +1,267 @@
+"""Writes of the tickets app. Customers' views (and the desk's) call these; every rule of
+the manual about opening, answering, closing and reopening is kept here, once."""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from . import emails
+from .models import Attachment, ListPreference, Message, Status, Ticket
+
+Event = Message.Event
+
+
+class TicketError(Exception):
+    """A request that breaks a rule of the tickets; its message is for the person who made it."""
+
+
+# --- opening ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None = None) -> Ticket:
+    """Opens a ticket for `tenant` on behalf of `actor` (the manual's "Invia Ticket"), with
+    its description as the first message of the chat, and tells customer and operators."""
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        tenant=tenant,
+        requester=actor,
+        contact_person=actor,
+        email=data["email"],
+        phone=data.get("phone", ""),
+        contact_preference=data["contact_preference"],
+        request_type=data["request_type"],
+        area=data["area"],
+        priority=data["priority"],
+        title=data["title"].strip(),
+        description=data["description"].strip(),
+        erp_program=data.get("erp_program", ""),
+        erp_version=data.get("erp_version", ""),
+        erp_error=data.get("erp_error", ""),
+        related_ticket=related,
+        created_at=now,
+        last_reply_at=now,
+        awaiting_vendor_since=now,
+    )
+    message = Message.objects.create(
+        tenant=tenant, ticket=ticket, author=actor, body=ticket.description, created_at=now
+    )
+    _attach(message, files)
+    emails.send_ticket_opened(ticket, message)
+    emails.send_new_ticket_to_operators(ticket, message)
+    return ticket
+
+
+# --- the customer's reply -----------------------------------------------------------
+
+
+@transaction.atomic
+def reply_as_customer(
+    actor, ticket: Ticket, *, body: str, files=(), priority=None, contact_person=None, close=False
+) -> Message:
+    """A customer's reply (R8–R10), saving with it the priority and contact person chosen
+    beside the chat; `close` closes the ticket with the reply. A reply to a postponed
+    ticket brings it back to the operators; one to a recently closed ticket reopens it."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    now = timezone.now()
+    if not ticket.accepts_customer_replies(now):
+        raise TicketError(
+            _("This ticket was closed more than %(days)s days ago and cannot be reopened: open a new ticket.")
+            % {"days": settings.TICKET_REOPEN_DAYS}
+        )
+    if close and not ticket.can_be_closed_by_customer(now):
+        raise TicketError(
+            _("A ticket can be closed only %(minutes)s minutes after its creation: this one from %(time)s.")
+            % {
+                "minutes": settings.TICKET_CLOSE_AFTER_MINUTES,
+                "time": formats.time_format(timezone.localtime(ticket.closable_from()), "H:i"),
+            }
+            if not ticket.is_closed
+            else _("The ticket is already closed.")
+        )
+    if priority is not None and priority not in ticket.allowed_priorities():
+        raise TicketError(
+            _("An existing ticket cannot be given the priority “Blocking”: open a new ticket for a blocking problem.")
+        )
+    if contact_person is not None and not ticket.possible_contact_people().filter(pk=contact_person.pk).exists():
+        raise TicketError(_("The contact person must belong to the company."))
+
+    message = Message.objects.create(
+        tenant=ticket.tenant, ticket=ticket, author=actor, body=body.strip(), created_at=now
+    )
+    _attach(message, files)
+    if priority is not None and priority != ticket.priority:
+        _record(ticket, actor, Event.PRIORITY, ticket.priority, priority, now)
+        ticket.priority = priority
+    if contact_person is not None and contact_person.pk != ticket.contact_person_id:
+        _record(
+            ticket, actor, Event.CONTACT_PERSON, ticket.contact_person.display_name, contact_person.display_name, now
+        )
+        ticket.contact_person = contact_person
+
+    old_status = ticket.status
+    if close:
+        _set_status(ticket, actor, Status.CLOSED, now)
+    elif ticket.status == Status.CLOSED:
+        _set_status(ticket, actor, Status.WAITING if ticket.assignee_id else Status.UNASSIGNED, now)
+    elif ticket.status == Status.POSTPONED:
+        _set_status(ticket, actor, Status.WAITING, now)
+    ticket.last_reply_at = now
+    ticket.awaiting_vendor_since = None if close else (ticket.awaiting_vendor_since or now)
+    ticket.save()
+
+    if close:
+        emails.send_ticket_closed(ticket, message)
+    elif old_status == Status.CLOSED:
+        emails.send_status_changed(ticket, old_status, message)
+    emails.send_customer_reply_to_operators(ticket, message)
+    return message
+
+
+# --- the operators' actions (the desk) -------------------------------------------------
+
+
+def _require_operator(person) -> None:
+    if not (person.is_operator and person.is_active):
+        raise TicketError(_("Only the vendor's operators can do this."))
+
+
+@transaction.atomic
+def assign(actor, ticket: Ticket, operator) -> None:
+    """Gives the ticket to `operator` ("take" when it is the actor). An unassigned ticket
+    becomes "In attesa": it has been taken in charge."""
+    _require_operator(actor)
+    _require_operator(operator)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.assignee_id == operator.pk:
+        return
+    now = timezone.now()
+    old_name = ticket.assignee.display_name if ticket.assignee_id else ""
+    _record(ticket, actor, Event.ASSIGNEE, old_name, operator.display_name, now)
+    ticket.assignee = operator
+    old_status = ticket.status
+    if ticket.status == Status.UNASSIGNED:
+        _set_status(ticket, actor, Status.WAITING, now)
+    ticket.save()
+    if ticket.status != old_status:
+        emails.send_status_changed(ticket, old_status)
+
+
+def take(operator, ticket: Ticket) -> None:
+    assign(operator, ticket, operator)
+
+
+@transaction.atomic
+def change_status(actor, ticket: Ticket, status: str) -> None:
+    """Moves the ticket along R11's transitions; anything else is refused. Working states
+    need an operator: without one, the actor takes the ticket."""
+    _require_operator(actor)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if status == ticket.status:
+        return
+    if status not in Status.values or not ticket.can_move_to(status):
+        raise TicketError(
+            _("A ticket cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": ticket.get_status_display(), "new": Status(status).label if status in Status.values else status}
+        )
+    now = timezone.now()
+    old_status = ticket.status
+    if status != Status.CLOSED and not ticket.assignee_id:
+        _record(ticket, actor, Event.ASSIGNEE, "", actor.display_name, now)
+        ticket.assignee = actor
+    _set_status(ticket, actor, status, now)
+    if status in (Status.CLOSED, Status.POSTPONED):
+        ticket.awaiting_vendor_since = None
+    ticket.save()
+    if status == Status.CLOSED:
+        emails.send_ticket_closed(ticket)
+    else:
+        emails.send_status_changed(ticket, old_status)
+
+
+@transaction.atomic
+def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: bool = False) -> Message:
+    """An operator's reply to the customer or, with `internal`, a note only operators see.
+    A reply to an unassigned ticket takes it."""
+    _require_operator(actor)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    now = timezone.now()
+    message = Message.objects.create(
+        tenant=ticket.tenant,
+        ticket=ticket,
+        author=actor,
+        kind=Message.Kind.NOTE if internal else Message.Kind.REPLY,
+        is_internal=internal,
+        body=body.strip(),
+        created_at=now,
+    )
+    _attach(message, files)
+    if internal:
+        return message
+    if ticket.status == Status.UNASSIGNED:
+        _record(ticket, actor, Event.ASSIGNEE, "", actor.display_name, now)
+        ticket.assignee = actor
+        _set_status(ticket, actor, Status.WAITING, now)
+    ticket.last_reply_at = now
+    ticket.awaiting_vendor_since = None
+    ticket.save()
+    # One e-mail, not two: the reply tells the customer the ticket's (possibly new) status.
+    emails.send_operator_reply(ticket, message)
+    return message
+
+
+# --- shared pieces ------------------------------------------------------------------
+
+
+def _set_status(ticket: Ticket, actor, status: str, now) -> None:
+    _record(ticket, actor, Event.STATUS, ticket.status, status, now)
+    ticket.status = status
+    ticket.closed_at = now if status == Status.CLOSED else None
+
+
+def _record(ticket: Ticket, actor, event: str, old, new, now) -> Message:
+    """Writes a change into the chat, as an event with its author."""
+    return Message.objects.create(
+        tenant=ticket.tenant,
+        ticket=ticket,
+        kind=Message.Kind.EVENT,
+        author=actor,
+        event=event,
+        old_value=str(old),
+        new_value=str(new),
+        created_at=now,
+    )
+
+
+def _attach(message: Message, files) -> None:
+    for upload in files:
+        Attachment.objects.create(
+            tenant=message.tenant,
+            message=message,
+            file=upload,
+            original_name=clean_filename(upload.name),
+            size=upload.size,
+        )
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def clean_filename(name: str) -> str:
+    """The original file name as it may be shown and offered for download: no directory,
+    no control or reserved characters, at most 150 characters."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" .")
+    if len(name) > 150:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[:140] + dot + extension[:9]) if dot and len(extension) < 10 else name[:150]
+    return name or _("attachment")
+
+
+def save_list_preference(user, tenant, params: dict) -> None:
+    """Remembers the filters and sort chosen for the list, for the next visit and login."""
+    ListPreference.objects.update_or_create(tenant=tenant, user=user, defaults={"params": params})

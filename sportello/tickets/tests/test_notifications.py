@@ -1,0 +1,71 @@
+"""Who hears of what about a ticket (R12), and what each e-mail says."""
+
+import pytest
+from django.conf import settings
+
+from sportello.desk.models import OperatorArea
+from sportello.testing.fixtures import make_ticket, make_user
+from sportello.tickets import services
+from sportello.tickets.models import Area, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_ticket_is_told_to_the_customer_and_to_the_operators(bob, acme, oscar, mailbox):
+    ticket = make_ticket(acme, bob, title="Stampa DDT", description="Non stampa il DDT 42")
+
+    customer = mailbox.last(bob.email, f"#{ticket.pk}")
+    assert customer.subject == f"Ticket #{ticket.pk} aperto: Stampa DDT"
+    assert "> Non stampa il DDT 42" in customer.text
+    assert f"{settings.SITE_URL}/tickets/{ticket.pk}/" in customer.links()
+    operator = mailbox.last(oscar.email, "Nuovo ticket")
+    assert "ACME S.r.l." in operator.text and f"{settings.SITE_URL}/desk/tickets/{ticket.pk}/" in operator.links()
+
+
+def test_a_changed_email_gets_the_notifications_as_well_as_the_account(bob, acme, mailbox):
+    ticket = make_ticket(acme, bob, email="ufficio@acme.example.com")
+
+    assert mailbox.to("ufficio@acme.example.com") and mailbox.to(bob.email)
+    assert ticket.customer_addresses() == ["ufficio@acme.example.com", bob.email]
+
+
+def test_operators_hear_of_unassigned_tickets_of_their_areas_then_only_the_assignee(bob, acme, oscar, mailbox):
+    systems = make_user("sys@vendor.example.com", "Sara", "Sistemi", is_operator=True)
+    OperatorArea.objects.create(user=systems, area=Area.SYSTEMS)
+    admin_ops = make_user("adm@vendor.example.com", "Ada", "Amministrativa", is_operator=True)
+    OperatorArea.objects.create(user=admin_ops, area=Area.ADMINISTRATIVE)
+
+    ticket = make_ticket(acme, bob, area=Area.SYSTEMS)
+    assert mailbox.to(systems.email) and mailbox.to(oscar.email), "oscar has no area: he serves all"
+    assert not mailbox.to(admin_ops.email)
+
+    services.take(systems, ticket)
+    services.reply_as_customer(bob, ticket, body="Aggiornamento")
+    replies = [m for m in mailbox.all() if "Risposta del cliente" in m.subject]
+    assert [m.envelope_to for m in replies] == [[systems.email]]
+
+
+def test_the_customer_hears_of_operator_replies_status_changes_and_closing(bob, acme, ticket, oscar, mailbox):
+    services.reply_as_operator(oscar, ticket, body="Verifichiamo il registro.")
+    services.change_status(oscar, ticket, Status.IN_DEVELOPMENT)
+    services.change_status(oscar, ticket, Status.CLOSED)
+
+    subjects = [m.subject for m in mailbox.to(bob.email)]
+    assert subjects[1:] == [
+        f"Nuova risposta sul ticket #{ticket.pk}: {ticket.title}",
+        f"Il ticket #{ticket.pk} ora è “In Sviluppo”: {ticket.title}",
+        f"Ticket #{ticket.pk} chiuso: {ticket.title}",
+    ]
+    assert "> Verifichiamo il registro." in mailbox.last(bob.email, "Nuova risposta").text
+    assert "Stato del ticket: In attesa" in mailbox.last(bob.email, "Nuova risposta").text
+
+
+def test_internal_notes_reach_no_email(bob, acme, ticket, oscar, mailbox):
+    before = len(mailbox.all())
+    services.reply_as_operator(oscar, ticket, body="NOTA-SEGRETA sul cliente", internal=True)
+
+    assert len(mailbox.all()) == before
+    services.reply_as_operator(oscar, ticket, body="Risposta pubblica")
+    services.change_status(oscar, ticket, Status.CLOSED)
+    for mail in mailbox.all():
+        assert "NOTA-SEGRETA" not in mail.text and "NOTA-SEGRETA" not in mail.html

@@ -1,0 +1,193 @@
+"""The customers' views of tickets: new request, list, detail chat, reply, attachments."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from sportello.tenants.decorators import tenant_member_required
+from sportello.tenants.models import get_for_tenant_or_404
+
+from . import services
+from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
+from .listing import filter_tickets, paginate
+from .models import Attachment, ListPreference, Message, Ticket
+
+
+def get_ticket_for_member(request, number: int) -> Ticket:
+    """The ticket `number` of the current company, or 404 (also for another company's)."""
+    return get_for_tenant_or_404(
+        Ticket.objects.select_related("requester", "contact_person", "assignee"), request.tenant, pk=number
+    )
+
+
+def chat_messages(ticket: Ticket, *, include_internal: bool = False):
+    """The chat of `ticket` in order, with authors and attachments, in a fixed number of queries."""
+    queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
+    if not include_internal:
+        queryset = queryset.public()
+    return queryset.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.for_tenant(ticket.tenant))
+    )
+
+
+def serve_attachment(attachment: Attachment) -> FileResponse:
+    """Always a download, never rendered by the browser, under its cleaned original name."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- new request ----------------------------------------------------------------------
+
+
+@tenant_member_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    """The manual's "Nuova richiesta di assistenza", also the landing of the ERP's deep link."""
+    if request.method == "POST":
+        form = NewTicketForm(request.POST, request.FILES, oversized=getattr(request, "oversized_uploads", []))
+        if form.is_valid():
+            related = Ticket.objects.for_tenant(request.tenant).filter(pk=form.cleaned_data.get("related") or 0).first()
+            data = form.cleaned_data
+            ticket = services.open_ticket(
+                request.user, request.tenant, data=data, files=data["attachments"], related=related
+            )
+            messages.success(
+                request, _("Ticket #%(number)s has been sent to the support team.") % {"number": ticket.pk}
+            )
+            return redirect("tickets:detail", number=ticket.pk)
+    else:
+        form = NewTicketForm(initial=_new_ticket_initial(request))
+    return render(request, "tickets/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _new_ticket_initial(request) -> dict:
+    initial = {"email": request.user.email, "phone": request.user.phone, **erp_context(request.GET)}
+    related = Ticket.objects.for_tenant(request.tenant).filter(pk=_int(request.GET.get("related"))).first()
+    if related is not None:
+        initial["related"] = related.pk
+        initial["title"] = related.title
+        initial["description"] = _("Following ticket #%(number)s, closed on %(date)s.") % {
+            "number": related.pk,
+            "date": related.closed_at.strftime("%d/%m/%Y") if related.closed_at else "",
+        }
+    return initial
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- the list ("Elenco richieste di assistenza") --------------------------------------
+
+
+def _saved_params(request) -> dict:
+    preference = ListPreference.objects.for_tenant(request.tenant).filter(user=request.user).first()
+    return preference.params if preference else {}
+
+
+@tenant_member_required
+@require_safe
+def ticket_list(request):
+    """The company's tickets with the chosen filters and sort: those in the address, or
+    else the ones this person saved with "Cerca Ticket"."""
+    chosen = any(name in request.GET for name in ListFilterForm.base_fields)
+    params = request.GET if chosen else QueryDict(urlencode(_saved_params(request)))
+    form = ListFilterForm(params or None)
+    valid = form.is_bound and form.is_valid()
+    filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
+    tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant).select_related("requester", "assignee"), filters)
+    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
+    query = urlencode(form.as_params()) if valid else ""
+    return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
+
+
+@tenant_member_required
+@require_POST
+def search(request):
+    """ "Cerca Ticket": remembers the filters and sort for this person, then shows them."""
+    form = ListFilterForm(request.POST)
+    if not form.is_valid():
+        empty = paginate(Ticket.objects.none(), "created", None, 1)
+        return render(request, "tickets/list.html", {"form": form, "page": empty, "query": ""}, status=400)
+    services.save_list_preference(request.user, request.tenant, form.as_params())
+    return redirect(f"{reverse('tickets:list')}?{urlencode(form.as_params())}")
+
+
+# --- the detail ("Dettaglio ticket") ---------------------------------------------------
+
+
+def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
+    return {
+        "ticket": ticket,
+        "chat": chat_messages(ticket),
+        "form": form,
+        "back_url": f"{reverse('tickets:list')}?{urlencode(_saved_params(request))}",
+        "accepts_replies": ticket.accepts_customer_replies(),
+        "reopen_days": settings.TICKET_REOPEN_DAYS,
+    }
+
+
+@tenant_member_required
+@require_safe
+def detail(request, number):
+    ticket = get_ticket_for_member(request, number)
+    return render(request, "tickets/detail.html", _detail_context(request, ticket, ReplyForm(ticket=ticket)))
+
+
+@tenant_member_required
+@require_safe
+def chat(request, number):
+    """The chat alone, for "Aggiorna"."""
+    ticket = get_ticket_for_member(request, number)
+    return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": chat_messages(ticket)})
+
+
+@tenant_member_required
+@require_POST
+def reply(request, number):
+    ticket = get_ticket_for_member(request, number)
+    form = ReplyForm(request.POST, request.FILES, ticket=ticket, oversized=getattr(request, "oversized_uploads", []))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reply_as_customer(
+                request.user,
+                ticket,
+                body=data["body"],
+                files=data["attachments"],
+                priority=data["priority"],
+                contact_person=data["contact_person"],
+                close=data["close"],
+            )
+        except services.TicketError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ticket closed.") if data["close"] else _("Reply sent."))
+            return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#chat-end")
+    ticket.refresh_from_db()
+    return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
+
+
+@tenant_member_required
+@require_safe
+def attachment(request, public_id):
+    found = get_for_tenant_or_404(
+        Attachment.objects.filter(message__is_internal=False), request.tenant, public_id=public_id
+    )
+    return serve_attachment(found)
