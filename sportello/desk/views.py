@@ -1,10 +1,15 @@
 """Views of the operators' console: companies and operators (vendor administrators),
 the security log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -12,16 +17,32 @@ from sportello.accounts.models import SecurityEvent, User
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
+from sportello.tickets import services as tickets
+from sportello.tickets.listing import paginate
+from sportello.tickets.models import Attachment, Ticket
+from sportello.tickets.services import TicketError
+from sportello.tickets.views import chat_messages, serve_attachment
 
 from . import services
 from .decorators import operator_required, vendor_admin_required
-from .forms import OperatorInvitationForm
+from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
+from .queue import filter_queue, status_counts
 
 
 @vendor_admin_required
 @require_safe
 def companies(request):
-    tenant_list = Tenant.objects.annotate(user_count=Count("memberships", distinct=True)).order_by("name")
+    open_tickets = (
+        Ticket.objects.open()
+        .filter(tenant=OuterRef("pk"))
+        .order_by()
+        .values("tenant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    tenant_list = Tenant.objects.annotate(
+        user_count=Count("memberships", distinct=True), open_ticket_count=Coalesce(Subquery(open_tickets), 0)
+    ).order_by("name")
     page = Paginator(tenant_list, 50).get_page(request.GET.get("page"))
     return render(request, "desk/companies.html", {"page": page})
 
@@ -101,3 +122,126 @@ def security_log(request):
     events = SecurityEvent.objects.select_related("user", "actor", "tenant")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "desk/security_log.html", {"page": page})
+
+
+# --- the queue and the tickets ----------------------------------------------------------
+
+
+def _operator_ticket(number: int) -> Ticket:
+    """Operators work every company's tickets: a ticket by number, or 404."""
+    return get_object_or_404(
+        Ticket.objects.select_related("tenant", "requester", "contact_person", "assignee"), pk=number
+    )
+
+
+@operator_required
+@require_safe
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
+    tickets = filter_queue(Ticket.objects.select_related("tenant", "requester", "assignee"), filters, request.user)
+    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
+    query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
+    context = {"form": form, "page": page, "query": query, "counts": status_counts(), "now": timezone.now()}
+    return render(request, "desk/queue.html", context)
+
+
+def _ticket_page(request, ticket: Ticket, status=200, **forms):
+    context = {
+        "ticket": ticket,
+        "chat": chat_messages(ticket, include_internal=True),
+        "reply_form": forms.get("reply_form") or OperatorReplyForm(),
+        "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
+        "next_statuses": ticket.next_statuses(),
+        "attachment_url_name": "desk:attachment",
+    }
+    return render(request, "desk/ticket.html", context, status=status)
+
+
+@operator_required
+@require_safe
+def ticket(request, number):
+    return _ticket_page(request, _operator_ticket(number))
+
+
+@operator_required
+@require_safe
+def ticket_chat(request, number):
+    found = _operator_ticket(number)
+    context = {
+        "ticket": found,
+        "chat": chat_messages(found, include_internal=True),
+        "attachment_url_name": "desk:attachment",
+    }
+    return render(request, "tickets/partials/chat.html", context)
+
+
+def _act(request, number, action, success_message):
+    found = _operator_ticket(number)
+    try:
+        action(found)
+    except TicketError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success_message)
+    return redirect("desk:ticket", number=found.pk)
+
+
+@operator_required
+@require_POST
+def take(request, number):
+    return _act(request, number, lambda t: tickets.take(request.user, t), _("You took the ticket."))
+
+
+@operator_required
+@require_POST
+def assign(request, number):
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _ticket_page(request, _operator_ticket(number), status=400, assign_form=form)
+    operator = form.cleaned_data["operator"]
+    return _act(
+        request,
+        number,
+        lambda t: tickets.assign(request.user, t, operator),
+        _("Ticket assigned to %(name)s.") % {"name": operator.display_name},
+    )
+
+
+@operator_required
+@require_POST
+def set_status(request, number):
+    status = request.POST.get("status", "")
+    return _act(request, number, lambda t: tickets.change_status(request.user, t, status), _("Status changed."))
+
+
+@operator_required
+@require_POST
+def reply(request, number):
+    found = _operator_ticket(number)
+    form = OperatorReplyForm(request.POST, request.FILES, oversized=getattr(request, "oversized_uploads", []))
+    if not form.is_valid():
+        return _ticket_page(request, found, status=400, reply_form=form)
+    data = form.cleaned_data
+    tickets.reply_as_operator(
+        request.user, found, body=data["body"], files=data["attachments"], internal=data["internal"]
+    )
+    messages.success(request, _("Internal note saved.") if data["internal"] else _("Reply sent to the customer."))
+    return redirect(reverse("desk:ticket", args=[found.pk]) + "#chat-end")
+
+
+@operator_required
+@require_safe
+def attachment(request, public_id):
+    return serve_attachment(get_object_or_404(Attachment, public_id=public_id))
+
+
+@vendor_admin_required
+@require_POST
+def operator_areas(request, public_id):
+    operator = get_object_or_404(User, public_id=public_id, is_operator=True)
+    form = OperatorAreasForm(request.POST)
+    if form.is_valid():
+        services.set_operator_areas(operator, form.cleaned_data["areas"])
+        messages.success(request, _("Areas of %(name)s saved.") % {"name": operator.display_name})
+    return redirect("desk:operators")

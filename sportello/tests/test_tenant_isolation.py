@@ -4,6 +4,8 @@ by a member of ACME, with Globex's objects, and must answer as if they did not e
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,18 +13,21 @@ from django.utils import timezone
 from sportello.accounts.models import TrustedDevice
 from sportello.tenants.models import Invitation, Membership, Role
 from sportello.testing.access import check_access, request, url_patterns
-from sportello.testing.fixtures import sign_in
+from sportello.testing.fixtures import make_ticket, sign_in
+from sportello.tickets.models import Attachment, Message, Ticket
+from sportello.tickets.services import reply_as_customer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def globex_objects(globex, eve, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    from django.core.files.base import ContentFile
-
+def globex_objects(globex, eve):
     eve.avatar.save("eve.png", ContentFile(b"\x89PNG fake"), save=True)
+    ticket = make_ticket(globex, eve, title="Globex secret")
+    reply_as_customer(eve, ticket, body="with a file", files=[SimpleUploadedFile("globex.txt", b"secret")])
     return {
+        "ticket": ticket,
+        "attachment": Attachment.objects.get(tenant=globex),
         "tenant": globex,
         "member": eve,
         "invitation": Invitation.objects.create(
@@ -51,9 +56,21 @@ COVERED = {
     ),
     "tenants:change_role": (lambda o: {"public_id": o["member"].public_id}, "post", {"role": Role.TECHNICIAN}, 404),
     "tenants:remove_member": (lambda o: {"public_id": o["member"].public_id}, "post", {}, 404),
+    "tickets:detail": (lambda o: {"number": o["ticket"].pk}, "get", {}, 404),
+    "tickets:chat": (lambda o: {"number": o["ticket"].pk}, "get", {}, 404),
+    "tickets:reply": (lambda o: {"number": o["ticket"].pk}, "post", {"body": "intrusion", "close": "on"}, 404),
+    "tickets:attachment": (lambda o: {"public_id": o["attachment"].public_id}, "get", {}, 404),
     # The operators' console is closed to every customer, whatever the identifier.
     "desk:company": (lambda o: {"public_id": o["tenant"].public_id}, "get", {}, 403),
     "desk:company_set_active": (lambda o: {"public_id": o["tenant"].public_id}, "post", {"active": "0"}, 403),
+    "desk:ticket": (lambda o: {"number": o["ticket"].pk}, "get", {}, 403),
+    "desk:ticket_chat": (lambda o: {"number": o["ticket"].pk}, "get", {}, 403),
+    "desk:take": (lambda o: {"number": o["ticket"].pk}, "post", {}, 403),
+    "desk:assign": (lambda o: {"number": o["ticket"].pk}, "post", {"operator": "1"}, 403),
+    "desk:set_status": (lambda o: {"number": o["ticket"].pk}, "post", {"status": "closed"}, 403),
+    "desk:reply": (lambda o: {"number": o["ticket"].pk}, "post", {"body": "intrusion"}, 403),
+    "desk:attachment": (lambda o: {"public_id": o["attachment"].public_id}, "get", {}, 403),
+    "desk:operator_areas": (lambda o: {"public_id": o["member"].public_id}, "post", {"areas": ["systems"]}, 403),
 }
 # URLs with an identifier that is not a company's object, and why they are safe.
 NOT_TENANT_DATA = {
@@ -84,12 +101,22 @@ def test_another_companys_objects_answer_as_if_they_did_not_exist(name, alice, a
 
 
 def test_the_company_pages_show_only_the_current_company(alice, acme, eve, globex_objects):
-    for url in ("/tenant/", "/tenant/invitations/", "/tenant/log/", "/dashboard/"):
+    for url in (
+        "/tenant/",
+        "/tenant/invitations/",
+        "/tenant/log/",
+        "/dashboard/",
+        "/tickets/",
+        "/tickets/?state=any",
+        f"/tickets/?number={globex_objects['ticket'].pk}",
+        "/tickets/new/",
+    ):
         response = sign_in(Client(), alice, acme).get(url)
         assert response.status_code == 200
         assert "Globex" not in response.text
         assert eve.email not in response.text
         assert "someone@globex" not in response.text
+        assert "Globex secret" not in response.text
 
 
 def test_the_company_administration_answers_the_standard_access_checks(alice, bob, eve, acme, globex):
@@ -107,4 +134,6 @@ def _globex_state(objects):
         (invitation.role, invitation.withdrawn_at, invitation.accepted_at, invitation.last_sent_at),
         TrustedDevice.objects.filter(pk=objects["device"].pk).exists(),
         objects["tenant"].__class__.objects.get(pk=objects["tenant"].pk).is_active,
+        Ticket.objects.filter(pk=objects["ticket"].pk).values_list("status", "assignee", "priority").get(),
+        Message.objects.filter(ticket=objects["ticket"]).count(),
     )

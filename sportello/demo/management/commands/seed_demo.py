@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from sportello.accounts.models import User
 from sportello.tenants.models import Membership, Role, Tenant
+from sportello.tickets import services as tickets
+from sportello.tickets.models import Area, ContactPreference, Priority, RequestType, Status
 
 DEMO_PASSWORD = "Sportello-demo-2026"
 VENDOR_ADMIN = "admin@sportello.example.com"
@@ -16,7 +18,7 @@ TECHNICIAN = "tecnico@acme.example.com"
 
 
 class Command(BaseCommand):
-    help = "Loads the demo data once (an operator, a company with an administrator and a technician, tickets)."
+    help = "Loads the demo data once (operators, a company with an administrator and a technician, tickets)."
 
     def handle(self, *args, **options):
         if User.objects.filter(email=VENDOR_ADMIN).exists():
@@ -49,6 +51,58 @@ class Command(BaseCommand):
         technician = person(TECHNICIAN, "Luca", "Neri", phone="+39 02 7654321")
         Membership.objects.create(tenant=acme, user=administrator, role=Role.ADMINISTRATOR)
         Membership.objects.create(tenant=acme, user=technician, role=Role.TECHNICIAN)
+        self._tickets(acme, administrator, technician, User.objects.get(email=OPERATOR))
+
+    def _tickets(self, tenant, administrator, technician, operator):
+        """A handful of tickets in every state, as customers and operators would leave them."""
+
+        def open_ticket(requester, title, description, **fields):
+            data = {
+                "email": requester.email,
+                "phone": requester.phone,
+                "contact_preference": ContactPreference.WEB,
+                "request_type": RequestType.ASSISTANCE,
+                "area": Area.ADMINISTRATIVE,
+                "priority": Priority.NORMAL,
+                "title": title,
+                "description": description,
+                **fields,
+            }
+            return tickets.open_ticket(requester, tenant, data=data)
+
+        open_ticket(
+            technician,
+            "Domanda su esito Fattura Elettronica",
+            'Buongiorno, apro il programma consolle fattura elettronica, lancio la funzione "controlla status '
+            "fatture\" e ricevo uno scarto sulla fattura emessa F/1025. C'è un modo per verificare la motivazione "
+            "di scarto? Grazie.",
+        )
+        taken = open_ticket(
+            administrator,
+            "Stampa DDT bloccata",
+            "Non riesco a emettere il DDT per una spedizione che deve partire ora.",
+            priority=Priority.BLOCKING,
+            area=Area.MANAGEMENT,
+        )
+        tickets.take(operator, taken)
+        tickets.reply_as_operator(operator, taken, body="Buongiorno, ci colleghiamo in remoto tra 5 minuti.")
+        waiting = open_ticket(
+            technician,
+            "Registri IVA non quadrano",
+            "I registri IVA di ottobre non quadrano con le liquidazioni.",
+            priority=Priority.HIGH,
+        )
+        tickets.reply_as_operator(operator, waiting, body="Ci può inviare la stampa della liquidazione?")
+        tickets.change_status(operator, waiting, Status.POSTPONED)
+        closed = open_ticket(
+            administrator,
+            "Antivirus blocca l'aggiornamento",
+            "Dopo l'aggiornamento l'antivirus blocca il programma.",
+            area=Area.SYSTEMS,
+            request_type=RequestType.APPOINTMENT,
+        )
+        tickets.reply_as_operator(operator, closed, body="Abbiamo aggiunto l'eccezione: ora funziona.")
+        tickets.change_status(operator, closed, Status.CLOSED)
 
     def _print_logins(self):
         self.stdout.write(
