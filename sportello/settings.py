@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sportello.tickets",
     "sportello.dashboard",
     "sportello.desk",
+    "sportello.pwa",
     "sportello.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sportello.pwa.middleware.UnsupportedBrowserMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sportello.tenants.middleware.TenantMiddleware",
 ]

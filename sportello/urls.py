@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", include("sportello.dashboard.urls")),
     path("tickets/", include("sportello.tickets.urls")),
     path("desk/", include("sportello.desk.urls")),
+    path("", include("sportello.pwa.urls")),
     path("admin/", admin.site.urls),
 ]
 
