@@ -6,4 +6,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("layout/", views.save_layout, name="save_layout"),
+    path("widgets/<slug:kind>/", views.widget, name="widget"),
 ]

@@ -41,6 +41,7 @@ def test_the_temporary_credentials_email_carries_the_password_and_the_portal_lin
 
     assert invitee.temporary in mail.text
     assert f"{settings.SITE_URL}/account/login/" in mail.links()
+    assert f'<a href="{settings.SITE_URL}/account/login/">portale</a>' in mail.html
     assert invitee.check_password(invitee.temporary)
 
 

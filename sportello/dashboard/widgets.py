@@ -1,0 +1,141 @@
+"""The widgets a dashboard can hold, and the live data each shows.
+
+Customers' widgets read the current company only (through `for_tenant`); the desk's
+widgets are for operators and read across companies.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from sportello.desk.queue import status_counts
+from sportello.tickets.models import Area, Status, Ticket
+
+CUSTOMER, OPERATOR = "customer", "operator"
+TICKETS, COUNTS = "dashboard/widgets/tickets.html", "dashboard/widgets/counts.html"
+
+
+@dataclass(frozen=True)
+class Widget:
+    kind: str
+    title: str
+    description: str
+    audience: str
+    width: int
+    height: int
+    data: Callable
+    template: str
+
+
+def _rows_for(height_rows: int) -> int:
+    return max(1, min(int(height_rows), 30))
+
+
+def ticket_list(request, rows):
+    tickets = Ticket.objects.for_tenant(request.tenant).select_related("assignee").order_by("-created_at", "-id")
+    return {"tickets": tickets[: _rows_for(rows)]}
+
+
+def ticket_status(request, rows):
+    counts = dict(Ticket.objects.for_tenant(request.tenant).values_list("status").annotate(n=Count("id")).order_by())
+    return {"statuses": [(status.label, counts.get(status.value, 0)) for status in Status]}
+
+
+def desk_status(request, rows):
+    counts = status_counts()
+    return {"statuses": [(status.label, counts.get(status.value, 0)) for status in Status]}
+
+
+def desk_mine(request, rows):
+    tickets = (
+        Ticket.objects.open().filter(assignee=request.user).select_related("tenant").order_by("-last_reply_at", "-id")
+    )
+    return {"tickets": tickets[: _rows_for(rows)], "operator": True}
+
+
+def desk_unassigned_by_area(request, rows):
+    counts = dict(
+        Ticket.objects.filter(status=Status.UNASSIGNED).values_list("area").annotate(n=Count("id")).order_by()
+    )
+    return {"statuses": [(area.label, counts.get(area.value, 0)) for area in Area]}
+
+
+def desk_waiting_longest(request, rows):
+    tickets = (
+        Ticket.objects.open()
+        .filter(awaiting_vendor_since__isnull=False)
+        .select_related("tenant")
+        .order_by("awaiting_vendor_since", "id")
+    )
+    return {"tickets": tickets[: _rows_for(rows)], "operator": True, "waiting": True}
+
+
+WIDGETS = {
+    widget.kind: widget
+    for widget in (
+        Widget(
+            "ticket_list",
+            _("Ticket list"),
+            _("The latest tickets of your company."),
+            CUSTOMER,
+            6,
+            4,
+            ticket_list,
+            TICKETS,
+        ),
+        Widget(
+            "ticket_status",
+            _("Ticket status"),
+            _("How many tickets are in each status."),
+            CUSTOMER,
+            6,
+            4,
+            ticket_status,
+            COUNTS,
+        ),
+        Widget(
+            "desk_status",
+            _("Tickets per status"),
+            _("Every company's tickets, by status."),
+            OPERATOR,
+            6,
+            4,
+            desk_status,
+            COUNTS,
+        ),
+        Widget(
+            "desk_mine", _("My tickets"), _("The open tickets assigned to you."), OPERATOR, 6, 4, desk_mine, TICKETS
+        ),
+        Widget(
+            "desk_unassigned_by_area",
+            _("Unassigned by area"),
+            _("Tickets nobody has taken yet, by application area."),
+            OPERATOR,
+            6,
+            4,
+            desk_unassigned_by_area,
+            COUNTS,
+        ),
+        Widget(
+            "desk_waiting_longest",
+            _("Waiting longest"),
+            _("The open tickets that have waited longest for us."),
+            OPERATOR,
+            6,
+            4,
+            desk_waiting_longest,
+            TICKETS,
+        ),
+    )
+}
+
+
+def audience_of(request) -> str:
+    return OPERATOR if request.user.is_operator and request.tenant is None else CUSTOMER
+
+
+def available(request) -> list[Widget]:
+    audience = audience_of(request)
+    return [widget for widget in WIDGETS.values() if widget.audience == audience]
