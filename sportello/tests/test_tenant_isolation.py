@@ -70,6 +70,7 @@ COVERED = {
     "desk:set_status": (lambda o: {"number": o["ticket"].pk}, "post", {"status": "closed"}, 403),
     "desk:reply": (lambda o: {"number": o["ticket"].pk}, "post", {"body": "intrusion"}, 403),
     "desk:attachment": (lambda o: {"public_id": o["attachment"].public_id}, "get", {}, 403),
+    "notifications:send_again": (lambda o: {"public_id": "00000000-0000-0000-0000-000000000000"}, "post", {}, 403),
     "desk:operator_areas": (lambda o: {"public_id": o["member"].public_id}, "post", {"areas": ["systems"]}, 403),
 }
 # URLs with an identifier that is not a company's object, and why they are safe.
