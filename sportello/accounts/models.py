@@ -20,7 +20,24 @@ def normalize_email_address(address: str) -> str:
     return (address or "").strip().lower()
 
 
-class UserManager(BaseUserManager):
+def display_name_of(first_name: str, last_name: str, email: str, is_operator: bool) -> str:
+    """The name other people see: the full name, else the e-mail address. An operator's
+    e-mail is never shown to anyone: without a name they are "NTS operator"."""
+    full_name = f"{first_name} {last_name}".strip()
+    if full_name:
+        return full_name
+    return str(_("NTS operator")) if is_operator else email
+
+
+class UserQuerySet(models.QuerySet):
+    def name_choices(self) -> list[tuple[int, str]]:
+        """(id, display name) pairs for a select, read as plain values: a select of
+        hundreds of people needs no model instance for each."""
+        rows = self.values_list("pk", "first_name", "last_name", "email", "is_operator")
+        return [(pk, display_name_of(first, last, email, operator)) for pk, first, last, email, operator in rows]
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_email(self, address: str) -> "User":
@@ -93,11 +110,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        """What other people see: the name, or the e-mail address while the name is empty.
-        An operator's e-mail is never shown to anyone: without a name they are "NTS operator"."""
-        if self.full_name:
-            return self.full_name
-        return str(_("NTS operator")) if self.is_operator else self.email
+        return display_name_of(self.first_name, self.last_name, self.email, self.is_operator)
 
     @property
     def initials(self) -> str:

@@ -21,12 +21,12 @@ from sportello.tickets import services as tickets
 from sportello.tickets.listing import paginate
 from sportello.tickets.models import Attachment, Ticket
 from sportello.tickets.services import TicketError
-from sportello.tickets.views import chat_messages, serve_attachment
+from sportello.tickets.views import LIST_FIELDS, chat_messages, serve_attachment
 
 from . import services
 from .decorators import operator_required, vendor_admin_required
 from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
-from .queue import filter_queue, status_counts
+from .queue import filter_queue, queue_facts
 
 
 @vendor_admin_required
@@ -139,10 +139,22 @@ def _operator_ticket(number: int) -> Ticket:
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
-    tickets = filter_queue(Ticket.objects.select_related("tenant", "requester", "assignee"), filters, request.user)
+    tickets = filter_queue(
+        Ticket.objects.select_related("tenant", "requester", "assignee").only(*LIST_FIELDS, "tenant__name"),
+        filters,
+        request.user,
+    )
     page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
-    context = {"form": form, "page": page, "query": query, "counts": status_counts(), "now": timezone.now()}
+    counts, operators = queue_facts()
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "counts": counts,
+        "operator_choices": [("", _("Any")), *operators],
+        "now": timezone.now(),
+    }
     return render(request, "desk/queue.html", context)
 
 

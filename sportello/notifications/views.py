@@ -16,7 +16,9 @@ from .models import OutboundEmail
 @require_safe
 def failed(request):
     """E-mails that failed for good (refused, or undeliverable for EMAIL_RETRY_HOURS)."""
-    page = Paginator(OutboundEmail.objects.failed().order_by("-last_attempt_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(OutboundEmail.objects.failed().order_by("-last_attempt_at", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
     waiting = OutboundEmail.objects.waiting().count()
     return render(request, "notifications/failed.html", {"page": page, "waiting": waiting})
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sportello.accounts.models import User
 from sportello.tenants.decorators import tenant_member_required
 from sportello.tenants.models import get_for_tenant_or_404
 
@@ -26,14 +26,33 @@ def get_ticket_for_member(request, number: int) -> Ticket:
     )
 
 
-def chat_messages(ticket: Ticket, *, include_internal: bool = False):
-    """The chat of `ticket` in order, with authors and attachments, in a fixed number of queries."""
+# What a chat line shows of a message (not the typed text: its HTML was rendered when the
+# message was written) and of its author (not the password hash and the rest of the account).
+CHAT_FIELDS = ["id", "tenant_id", "ticket_id", "kind", "is_internal", "author_id", "body_html", "event", "old_value",
+               "new_value", "created_at"]  # fmt: skip
+AUTHOR_FIELDS = ["id", "first_name", "last_name", "email", "is_operator"]
+
+
+def chat_messages(ticket: Ticket, *, include_internal: bool = False) -> list[Message]:
+    """The chat of `ticket` in order, with authors and attachments, in three queries.
+
+    A long chat has hundreds of messages by a handful of people: each author is read
+    once (not joined to every message) and each message gets its attachments as
+    `message.files`, grouped here from one query, which costs a fraction of what
+    select_related and prefetch_related build for 200 rows."""
     queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
     if not include_internal:
         queryset = queryset.public()
-    return queryset.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.for_tenant(ticket.tenant))
-    )
+    chat = list(queryset.only(*CHAT_FIELDS))
+    authors = User.objects.only(*AUTHOR_FIELDS).in_bulk({m.author_id for m in chat if m.author_id})
+    files: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.for_tenant(ticket.tenant).filter(message__in=[m.pk for m in chat]):
+        files.setdefault(attachment.message_id, []).append(attachment)
+    author_field = Message._meta.get_field("author")
+    for message in chat:
+        author_field.set_cached_value(message, authors.get(message.author_id))
+        message.files = files.get(message.pk, [])
+    return chat
 
 
 def serve_attachment(attachment: Attachment) -> FileResponse:
@@ -95,6 +114,15 @@ def _int(value) -> int:
 
 # --- the list ("Elenco richieste di assistenza") --------------------------------------
 
+# What a row of the list shows (and its cursor needs): 25 tickets and their people are
+# built on every view, and the full rows are three times as many fields.
+PERSON_FIELDS = ["first_name", "last_name", "email", "is_operator"]
+LIST_FIELDS = [
+    "id", "tenant_id", "title", "summary", "status", "priority", "area", "created_at", "closed_at", "last_reply_at",
+    "awaiting_vendor_since", "requester", "assignee",
+    *(f"requester__{name}" for name in PERSON_FIELDS), *(f"assignee__{name}" for name in PERSON_FIELDS),
+]  # fmt: skip
+
 
 def _saved_params(request) -> dict:
     preference = ListPreference.objects.for_tenant(request.tenant).filter(user=request.user).first()
@@ -111,7 +139,9 @@ def ticket_list(request):
     form = ListFilterForm(params or None)
     valid = form.is_bound and form.is_valid()
     filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
-    tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant).select_related("requester", "assignee"), filters)
+    tickets = filter_tickets(
+        Ticket.objects.for_tenant(request.tenant).select_related("requester", "assignee").only(*LIST_FIELDS), filters
+    )
     page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     query = urlencode(form.as_params()) if valid else ""
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
@@ -139,6 +169,7 @@ def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
         "form": form,
         "back_url": f"{reverse('tickets:list')}?{urlencode(_saved_params(request))}",
         "accepts_replies": ticket.accepts_customer_replies(),
+        "contact_choices": ticket.possible_contact_people().name_choices(),
         "reopen_days": settings.TICKET_REOPEN_DAYS,
     }
 

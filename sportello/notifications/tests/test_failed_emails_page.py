@@ -30,7 +30,9 @@ def test_an_operator_sees_a_refused_email_and_sends_it_again(client, oscar, logi
 
 
 def test_customers_cannot_see_or_resend_emails(alice, acme, login):
-    email = OutboundEmail.objects.create(kind="x", to="a@example.com", subject="s", body_text="t", body_html="h", language="it", status="failed")
+    email = OutboundEmail.objects.create(
+        kind="x", to="a@example.com", subject="s", body_text="t", body_html="h", language="it", status="failed"
+    )
     customer = login(Client(), alice, acme)
 
     assert customer.get("/desk/emails/").status_code == 403

@@ -1,0 +1,11 @@
+"""Background tasks of the tickets app."""
+
+from django.tasks import task
+
+from . import emails
+
+
+@task(queue_name="default")
+def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
+    """Tells the operators concerned of a new ticket or a customer's reply (see emails)."""
+    return emails.send_to_operators_now(kind, ticket_id, message_id)
