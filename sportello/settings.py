@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": ["sportello.lib.templatetags.icons"],
+            "libraries": {"choices": "sportello.lib.templatetags.choices"},
         },
     },
 ]

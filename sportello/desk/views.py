@@ -165,6 +165,9 @@ def _ticket_page(request, ticket: Ticket, status=200, **forms):
         "reply_form": forms.get("reply_form") or OperatorReplyForm(),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
         "next_statuses": ticket.next_statuses(),
+        "operator_choices": User.objects.filter(is_operator=True, is_active=True)
+        .order_by("first_name", "last_name")
+        .name_choices(),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "desk/ticket.html", context, status=status)
