@@ -74,6 +74,16 @@ def test_an_invited_person_activates_the_account_and_reaches_the_dashboard(live_
     sign_in(page, NEW_PERSON, PASSWORD)
     expect(page.get_by_role("heading", name="Autenticazione a 2 fattori")).to_be_visible()
 
+    # Trusted again, then the browser's data is cleared: the code comes back too.
+    page.get_by_label("Codice").fill(mailbox.code(NEW_PERSON))
+    page.get_by_label("Dispositivo sicuro").check()
+    page.get_by_role("button", name="Invia", exact=True).click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.context.clear_cookies()
+    page.goto(f"{live_site.url}/account/login/")
+    sign_in(page, NEW_PERSON, PASSWORD)
+    expect(page.get_by_role("heading", name="Autenticazione a 2 fattori")).to_be_visible()
+
 
 def test_a_forgotten_password_is_recovered_from_the_login_page(live_site, page, mailbox, bob):
     page.goto(f"{live_site.url}/account/login/")
