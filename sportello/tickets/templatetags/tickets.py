@@ -79,15 +79,39 @@ def _person(user) -> str:
     return escape(user.display_name) if user is not None else "—"
 
 
+def _row_labels() -> dict:
+    """The translated labels both lists' rows use, escaped once per page."""
+    return {
+        "area": _labels(Area),
+        "status": _labels(Status),
+        "priority": _labels(Priority),
+        "view": escape(_("View ticket")),
+    }
+
+
+def _shared_cells(ticket, labels: dict, detail: str) -> str:
+    """Area, status, priority, operator and the link to the ticket: the last cells of both lists."""
+    return (
+        f"<td>{labels['area'].get(ticket.area, ticket.area)}</td>\n"
+        f'<td><span class="badge {STATUS_BADGES.get(ticket.status, "")}">'
+        f"{labels['status'].get(ticket.status, '')}</span></td>\n"
+        f'<td><span class="badge {PRIORITY_BADGES.get(ticket.priority, "")}">'
+        f"{labels['priority'].get(ticket.priority, '')}</span></td>\n"
+        f"<td>{_person(ticket.assignee)}</td>\n"
+        f'<td><a class="button button-small button-secondary" href="{detail}{ticket.pk}/">{labels["view"]}'
+        f'<span class="visually-hidden"> #{ticket.pk}</span></a></td>\n'
+    )
+
+
 @register.simple_tag
 def ticket_rows(rows) -> str:
     """The rows of the customers' list (tickets/list.html)."""
     if not rows:
         return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', _("No tickets match the search."))
-    areas, statuses, priorities = _labels(Area), _labels(Status), _labels(Priority)
+    labels = _row_labels()
     # Literal calls, so that makemessages finds each text.
     closed_on, created_on = escape(_("Closed on")), escape(_("Created on"))
-    closed_for, waiting_for, view = escape(_("closed for")), escape(_("waiting for")), escape(_("View ticket"))
+    closed_for, waiting_for = escape(_("closed for")), escape(_("waiting for"))
     detail = reverse("tickets:detail", args=[0])[:-2]
     html = []
     for ticket in rows:
@@ -101,14 +125,7 @@ def ticket_rows(rows) -> str:
             f"<td>{closed_on if closed else created_on}<br>{_when(since) if since else ''}</td>\n"
             f"<td>{escape(ticket.requester.display_name)}</td>\n"
             f"<td>{closed_for if closed else waiting_for}<br>{days_hours(since)}</td>\n"
-            f"<td>{areas.get(ticket.area, ticket.area)}</td>\n"
-            f'<td><span class="badge {STATUS_BADGES.get(ticket.status, "")}">'
-            f"{statuses.get(ticket.status, '')}</span></td>\n"
-            f'<td><span class="badge {PRIORITY_BADGES.get(ticket.priority, "")}">'
-            f"{priorities.get(ticket.priority, '')}</span></td>\n"
-            f"<td>{_person(ticket.assignee)}</td>\n"
-            f'<td><a class="button button-small button-secondary" href="{detail}{ticket.pk}/">{view}'
-            f'<span class="visually-hidden"> #{ticket.pk}</span></a></td>\n</tr>\n'
+            f"{_shared_cells(ticket, labels, detail)}</tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped or our own text
 
@@ -118,8 +135,7 @@ def queue_rows(rows) -> str:
     """The rows of the operators' queue (desk/queue.html)."""
     if not rows:
         return format_html('<tr><td colspan="8" class="empty">{}</td></tr>', _("No tickets match the search."))
-    areas, statuses, priorities = _labels(Area), _labels(Status), _labels(Priority)
-    view = escape(_("View ticket"))
+    labels = _row_labels()
     detail = reverse("desk:ticket", args=[0])[:-2]
     html = []
     for ticket in rows:
@@ -133,14 +149,7 @@ def queue_rows(rows) -> str:
             f"<small>{escape(ticket.requester.display_name)} · {_when(ticket.created_at)}</small></td>\n"
             f"<td>{escape(ticket.tenant.name)}</td>\n"
             f"<td>{waiting}</td>\n"
-            f"<td>{areas.get(ticket.area, ticket.area)}</td>\n"
-            f'<td><span class="badge {STATUS_BADGES.get(ticket.status, "")}">'
-            f"{statuses.get(ticket.status, '')}</span></td>\n"
-            f'<td><span class="badge {PRIORITY_BADGES.get(ticket.priority, "")}">'
-            f"{priorities.get(ticket.priority, '')}</span></td>\n"
-            f"<td>{_person(ticket.assignee)}</td>\n"
-            f'<td><a class="button button-small button-secondary" href="{detail}{ticket.pk}/">{view}'
-            f'<span class="visually-hidden"> #{ticket.pk}</span></a></td>\n</tr>\n'
+            f"{_shared_cells(ticket, labels, detail)}</tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped or our own text
 
