@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from sportello.desk.queue import filter_queue
 from sportello.testing.access import url_patterns
 from sportello.testing.fixtures import make_ticket, make_user
 from sportello.tickets import services
@@ -194,6 +195,22 @@ def test_the_queue_lists_every_company_with_counts_and_filters(client, oscar, vi
     assert titles({"sort": "waiting"}) == {"ACME urgente", "Globex lavori"}
     services.change_status(oscar, globex_ticket, Status.CLOSED)
     assert titles({"state": "open"}) == {"ACME urgente"}
+
+
+def test_the_title_search_is_served_by_the_trigram_index(oscar, bob, acme):
+    # The index (tickets/0003) is written for the SQL that `title__icontains` produces; were
+    # that SQL to change, the search would quietly go back to reading every ticket.
+    make_ticket(acme, bob, title="Magazzino: giacenze errate")
+    queryset = filter_queue(Ticket.objects.all(), {"state": "any", "q": "giacenze"}, oscar)
+    sql, params = queryset.order_by("-created_at", "-id")[:26].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "ticket_title_trgm" in plan
+    assert [ticket.title for ticket in queryset] == ["Magazzino: giacenze errate"]
 
 
 def test_the_queue_runs_the_same_number_of_queries_with_10_and_200_rows(
