@@ -81,6 +81,38 @@ def test_the_code_is_stored_hashed(client, bob, mailbox):
     stored = LoginCode.objects.get(user=bob)
     assert code not in stored.code_hash
     assert stored.matches(code)
+    assert not stored.matches("000000" if code != "000000" else "111111")
+
+
+def test_the_code_hash_is_keyed_by_the_secret_key_and_survives_its_rotation(bob, settings):
+    login_code = LoginCode(user=bob)
+    login_code.set_code("123456")
+    other = LoginCode(user=bob)
+    other.set_code("123456")
+    assert login_code.code_hash != other.code_hash, "each row has its own salt"
+
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert not login_code.matches("123456"), "without the secret key the row is useless"
+
+    settings.SECRET_KEY_FALLBACKS = ["unrelated", *settings.SECRET_KEY_FALLBACKS]
+    assert not login_code.matches("123456")
+
+
+def test_a_code_sent_before_the_secret_key_rotated_still_matches(bob, settings):
+    login_code = LoginCode(user=bob)
+    login_code.set_code("123456")
+    old_key = settings.SECRET_KEY
+
+    settings.SECRET_KEY = "the-new-secret-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+
+    assert login_code.matches(" 123456 ")
+    assert not login_code.matches("654321")
+
+
+def test_a_malformed_stored_hash_matches_nothing(bob):
+    for stored in ["", "123456", "argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA", "hmac-sha256$$"]:
+        assert not LoginCode(user=bob, code_hash=stored).matches("123456")
 
 
 def test_a_wrong_code_is_refused_and_the_sixth_try_is_refused_even_when_right(client, bob, mailbox):
