@@ -50,7 +50,7 @@ SCENARIOS = [
     ("reply", "customer reply to an open ticket", 10, 302),
     ("queue_p1", "operator queue, page 1, open tickets, each sort", 100, 200),
     ("queue_filters", "operator queue, page 1, status/area/mine/unassigned filters", 100, 200),
-    ("queue_deep", "operator queue, deep page (80% down the open tickets)", 100, 200),
+    ("queue_deep", "operator queue, deep page (80% down the open tickets), each sort", 100, 200),
     ("login", "sign-in up to the code step (password checked, code e-mailed)", 2, 302),
     ("list_p1_50rps", "customer list, page 1, by creation, at half the target rate", 50, 200),
     ("list_deep_50rps", "customer list, deep page, by creation, at half the target rate", 50, 200),
@@ -362,10 +362,20 @@ def prepare(args):
         "/desk/?request_type=appointment&sort=waiting",
     ]
     add("queue_filters", [get(pick(operator_keys), pick(queue_filters)) for _ in range(LINES_PER_SCENARIO)])
-    open_count = Ticket.objects.exclude(status=Status.CLOSED).count()
-    row = Ticket.objects.exclude(status=Status.CLOSED).order_by("-created_at", "-id")[int(open_count * 0.8)]
-    deep = urllib.parse.urlencode({"cursor": listing._make_cursor("after", row, ("created_at", "id"))})
-    add("queue_deep", [get(pick(operator_keys), f"/desk/?{deep}") for _ in range(LINES_PER_SCENARIO)])
+    # Deep pages in the same four sorts as page 1, so that the two scenarios compare alike.
+    deep_pages = []
+    for sort in ("created", "last_reply", "priority", "waiting"):
+        columns, descending = listing.SORTS[sort]
+        rows = Ticket.objects.exclude(status=Status.CLOSED)
+        if sort == "waiting":
+            rows = rows.filter(awaiting_vendor_since__isnull=False)
+        rows = rows.order_by(*(f"-{column}" if descending else column for column in columns))
+        row = rows[int(rows.count() * 0.8)]
+        query = {"cursor": listing._make_cursor("after", row, columns)}
+        if sort != "created":
+            query = {"sort": sort, **query}
+        deep_pages.append(f"/desk/?{urllib.parse.urlencode(query)}")
+    add("queue_deep", [get(pick(operator_keys), pick(deep_pages)) for _ in range(LINES_PER_SCENARIO)])
 
     # Sign-in up to the code step, each time another account; the login form's CSRF token
     # comes with an anonymous visit of the page.
