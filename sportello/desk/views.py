@@ -4,8 +4,6 @@ the security log."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from sportello.tickets.services import TicketError
 from sportello.tickets.views import LIST_FIELDS, chat_messages, serve_attachment
 
 from . import services
+from .companies import count_people_and_open_tickets
 from .decorators import operator_required, vendor_admin_required
 from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
 from .queue import filter_queue, queue_facts
@@ -32,18 +31,8 @@ from .queue import filter_queue, queue_facts
 @vendor_admin_required
 @require_safe
 def companies(request):
-    open_tickets = (
-        Ticket.objects.open()
-        .filter(tenant=OuterRef("pk"))
-        .order_by()
-        .values("tenant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    tenant_list = Tenant.objects.annotate(
-        user_count=Count("memberships", distinct=True), open_ticket_count=Coalesce(Subquery(open_tickets), 0)
-    ).order_by("name")
-    page = Paginator(tenant_list, 50).get_page(request.GET.get("page"))
+    page = Paginator(Tenant.objects.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    page.object_list = count_people_and_open_tickets(list(page.object_list))
     return render(request, "desk/companies.html", {"page": page})
 
 

@@ -162,6 +162,8 @@ class Ticket(TenantOwned):
             models.Index(
                 F("assignee"), F("created_at").desc(), F("id").desc(), name="ticket_open_assignee", condition=OPEN
             ),
+            # The open tickets of each company, counted in the desk's list of companies.
+            models.Index(F("tenant"), name="ticket_open_tenant", condition=OPEN),
             # "Non assegnati": `assignee IS NULL` does not give the index's order to a scan, so
             # those few tickets get an index of their own.
             models.Index(

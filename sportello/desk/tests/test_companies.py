@@ -1,10 +1,16 @@
 """Onboarding and deactivating companies, inviting operators (vendor administrators)."""
 
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from sportello.accounts.models import User
-from sportello.tenants.models import Invitation, Tenant
+from sportello.tenants.models import Invitation, Membership, Role, Tenant
+from sportello.testing.fixtures import make_ticket, make_user
+from sportello.tickets.models import Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +28,51 @@ def test_a_vendor_administrator_creates_a_company_and_invites_its_administrator(
     assert tenant.vat_number == "IT09876540122"
     assert Invitation.objects.get(tenant=tenant).email == "boss@initech.example.com"
     assert len(mailbox.to("boss@initech.example.com")) == 2
+
+
+def _company_rows(html: str) -> dict[str, tuple[str, str]]:
+    """The list's rows as {company name: (users, open tickets)}."""
+    rows = re.findall(r"<tr>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td>[^<]*</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", html)
+    return {name: (users, open_tickets) for name, users, open_tickets in rows}
+
+
+def test_the_list_of_companies_counts_each_ones_people_and_open_tickets(
+    client, victor, acme, alice, bob, globex, eve, login
+):
+    make_ticket(acme, bob)
+    make_ticket(acme, alice)
+    Ticket.objects.filter(pk=make_ticket(acme, bob).pk).update(status=Status.CLOSED)
+    make_ticket(globex, eve)
+    Tenant.objects.create(name="Initech S.r.l.", vat_number="IT09876540122")
+    login(client, victor)
+
+    response = client.get("/desk/companies/")
+
+    assert _company_rows(response.text) == {
+        "ACME S.r.l.": ("2", "2"),
+        "Globex S.p.A.": ("1", "1"),
+        "Initech S.r.l.": ("0", "0"),
+    }
+
+
+def test_the_list_of_companies_takes_the_same_queries_whatever_their_number(client, victor, acme, bob, login):
+    login(client, victor)
+    make_ticket(acme, bob)
+    client.get("/desk/companies/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/desk/companies/")
+
+    for n in range(60):
+        tenant = Tenant.objects.create(name=f"Azienda {n:02} S.r.l.", vat_number=f"IT{n:011}")
+        person = make_user(f"person{n}@example.com", "Pia", "Rossi")
+        Membership.objects.create(tenant=tenant, user=person, role=Role.ADMINISTRATOR)
+        make_ticket(tenant, person)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/desk/companies/")
+
+    assert len(_company_rows(response.text)) == 50
+    assert "?page=2" in response.text
+    assert len(many) == len(few)
 
 
 def test_a_bad_vat_number_is_refused_with_a_clear_message(client, victor, login):
