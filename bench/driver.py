@@ -181,6 +181,7 @@ def prepare(args):
     from django.db.models import Count
 
     from sportello.accounts.models import User
+    from sportello.lib import keyset
     from sportello.tenants.models import Membership
     from sportello.tickets import listing
     from sportello.tickets.models import Message, Status, Ticket
@@ -270,7 +271,7 @@ def prepare(args):
             if tenant_id not in cursors:
                 offset = int(sizes[tenant_id] * 0.8)
                 row = Ticket.objects.filter(tenant=tenant_id).order_by(*ordering).only(*columns)[offset]
-                cursors[tenant_id] = listing._make_cursor("after", row, columns)
+                cursors[tenant_id] = keyset.make_cursor("after", row, columns, listing.CURSOR_SALT)
             query = urllib.parse.urlencode({"sort": sort, "cursor": cursors[tenant_id]})
             lines.append(get(key, f"/tickets/?{query}"))
         add(f"list_deep_{sort}", lines)
@@ -371,7 +372,7 @@ def prepare(args):
             rows = rows.filter(awaiting_vendor_since__isnull=False)
         rows = rows.order_by(*(f"-{column}" if descending else column for column in columns))
         row = rows[int(rows.count() * 0.8)]
-        query = {"cursor": listing._make_cursor("after", row, columns)}
+        query = {"cursor": keyset.make_cursor("after", row, columns, listing.CURSOR_SALT)}
         if sort != "created":
             query = {"sort": sort, **query}
         deep_pages.append(f"/desk/?{urllib.parse.urlencode(query)}")

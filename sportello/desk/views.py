@@ -108,8 +108,7 @@ def operators(request):
 @operator_required
 @require_safe
 def security_log(request):
-    events = SecurityEvent.objects.select_related("user", "actor", "tenant")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = SecurityEvent.objects.select_related("user", "actor", "tenant").page(request.GET.get("cursor"))
     return render(request, "desk/security_log.html", {"page": page})
 
 

@@ -3,7 +3,6 @@ administration ("Gestione Tenant" → "Tenant")."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -218,6 +217,7 @@ def remove_member(request, public_id):
 @require_safe
 def security_log(request):
     """The security events of the company and of its people."""
-    events = SecurityEvent.objects.for_tenant(request.tenant).select_related("user", "actor")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = (
+        SecurityEvent.objects.for_tenant(request.tenant).select_related("user", "actor").page(request.GET.get("cursor"))
+    )
     return render(request, "tenants/security_log.html", {"page": page, "tab": "log"})
