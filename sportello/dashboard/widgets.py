@@ -39,7 +39,7 @@ def ticket_list(request, rows):
 
 
 def ticket_status(request, rows):
-    counts = dict(Ticket.objects.for_tenant(request.tenant).values_list("status").annotate(n=Count("id")).order_by())
+    counts = dict(Ticket.objects.for_tenant(request.tenant).values_list("status").annotate(n=Count("*")).order_by())
     return {"statuses": [(status.label, counts.get(status.value, 0)) for status in Status]}
 
 
@@ -56,9 +56,7 @@ def desk_mine(request, rows):
 
 
 def desk_unassigned_by_area(request, rows):
-    counts = dict(
-        Ticket.objects.filter(status=Status.UNASSIGNED).values_list("area").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(Ticket.objects.filter(status=Status.UNASSIGNED).values_list("area").annotate(n=Count("*")).order_by())
     return {"statuses": [(area.label, counts.get(area.value, 0)) for area in Area]}
 
 

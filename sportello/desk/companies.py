@@ -13,9 +13,9 @@ def count_people_and_open_tickets(tenants: list[Tenant]) -> list[Tenant]:
     for every company in the query that pages them would count the open tickets of all
     of them (a million tickets) to show fifty."""
     ids = [tenant.pk for tenant in tenants]
-    people = dict(Membership.objects.filter(tenant__in=ids).order_by().values_list("tenant").annotate(n=Count("pk")))
+    people = dict(Membership.objects.filter(tenant__in=ids).order_by().values_list("tenant").annotate(n=Count("*")))
     open_tickets = dict(
-        Ticket.objects.open().filter(tenant__in=ids).order_by().values_list("tenant").annotate(n=Count("pk"))
+        Ticket.objects.open().filter(tenant__in=ids).order_by().values_list("tenant").annotate(n=Count("*"))
     )
     for tenant in tenants:
         tenant.user_count = people.get(tenant.pk, 0)

@@ -43,6 +43,8 @@ class Tenant(models.Model):
         ordering = ["name"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        # The desk's list of companies, in name order, in pages.
+        indexes = [models.Index(fields=["name", "id"], name="tenant_name")]
 
     def __str__(self) -> str:
         return self.name
