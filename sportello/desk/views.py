@@ -17,7 +17,7 @@ from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
 from sportello.tickets import services as tickets
 from sportello.tickets.listing import paginate
-from sportello.tickets.models import Attachment, Ticket
+from sportello.tickets.models import Area, Attachment, Ticket
 from sportello.tickets.services import TicketError
 from sportello.tickets.views import LIST_FIELDS, chat_messages, serve_attachment
 
@@ -92,6 +92,7 @@ def operators(request):
                 request.user,
                 form.cleaned_data["email"],
                 is_vendor_admin=form.cleaned_data["is_vendor_admin"],
+                areas=form.cleaned_data["areas"],
                 request=request,
             )
         except services.DeskError as error:
@@ -99,10 +100,16 @@ def operators(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("desk:operators")
-    operator_list = User.objects.filter(is_operator=True).order_by("last_name", "first_name", "email")
-    return render(
-        request, "desk/operators.html", {"form": form, "operators": operator_list}, status=400 if form.errors else 200
+    operator_list = (
+        User.objects.filter(is_operator=True)
+        .prefetch_related("operator_areas")
+        .order_by("last_name", "first_name", "email")
     )
+    page = Paginator(operator_list, 50).get_page(request.GET.get("page"))
+    for operator in page.object_list:
+        operator.area_values = {served.area for served in operator.operator_areas.all()}
+    context = {"form": form, "page": page, "area_choices": Area.choices}
+    return render(request, "desk/operators.html", context, status=400 if form.errors else 200)
 
 
 @operator_required
@@ -247,4 +254,6 @@ def operator_areas(request, public_id):
     if form.is_valid():
         services.set_operator_areas(operator, form.cleaned_data["areas"])
         messages.success(request, _("Areas of %(name)s saved.") % {"name": operator.display_name})
+    else:
+        messages.error(request, form.errors["areas"][0])
     return redirect("desk:operators")

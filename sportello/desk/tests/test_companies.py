@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sportello.accounts.models import User
+from sportello.desk.models import OperatorArea
 from sportello.tenants.models import Invitation, Membership, Role, Tenant
 from sportello.testing.fixtures import make_ticket, make_user
 from sportello.tickets.models import Status, Ticket
@@ -125,3 +126,69 @@ def test_a_vendor_administrator_invites_an_operator(client, victor, login, mailb
     operator = User.objects.get(email="new.operator@vendor.example.com")
     assert operator.is_operator and not operator.is_staff
     assert "credenziali provvisorie" in mailbox.last(operator.email).subject
+
+
+def _areas_checked(html: str, operator) -> list[str]:
+    """The areas ticked in `operator`'s row of the operators page."""
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(operator.email)}(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    return re.findall(r'name="areas" value="(\w+)" checked', row)
+
+
+def test_a_vendor_administrator_sets_the_areas_an_operator_serves(client, victor, oscar, login):
+    login(client, victor)
+    url = f"/desk/operators/{oscar.public_id}/areas/"
+
+    client.post(url, {"areas": ["systems", "management"]})
+    page = client.get("/desk/operators/").text
+    client.post(url, {"areas": ["administrative"]})
+
+    assert sorted(_areas_checked(page, oscar)) == ["management", "systems"]
+    assert list(OperatorArea.objects.filter(user=oscar).values_list("area", flat=True)) == ["administrative"]
+    assert _areas_checked(client.get("/desk/operators/").text, oscar) == ["administrative"]
+    client.post(url, {})
+    assert not OperatorArea.objects.filter(user=oscar).exists()
+
+
+def test_an_unknown_area_is_refused_and_changes_nothing(client, victor, oscar, login):
+    OperatorArea.objects.create(user=oscar, area="systems")
+    login(client, victor)
+
+    response = client.post(f"/desk/operators/{oscar.public_id}/areas/", {"areas": ["payroll"]}, follow=True)
+
+    assert "payroll non è tra quelle disponibili" in response.text
+    assert list(OperatorArea.objects.filter(user=oscar).values_list("area", flat=True)) == ["systems"]
+
+
+def test_an_operator_invited_with_areas_serves_them(client, victor, login, mailbox):
+    login(client, victor)
+
+    client.post("/desk/operators/", {"email": "areas@vendor.example.com", "areas": ["systems"]})
+
+    operator = User.objects.get(email="areas@vendor.example.com")
+    assert list(operator.operator_areas.values_list("area", flat=True)) == ["systems"]
+
+
+def test_only_vendor_administrators_set_areas(client, oscar, login):
+    login(client, oscar)
+
+    response = client.post(f"/desk/operators/{oscar.public_id}/areas/", {"areas": ["systems"]})
+
+    assert response.status_code == 403
+    assert not OperatorArea.objects.exists()
+
+
+def test_the_operators_page_comes_in_pages_with_constant_queries(client, victor, login):
+    login(client, victor)
+    client.get("/desk/operators/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/desk/operators/")
+    for n in range(60):
+        operator = make_user(f"operator{n:02}@vendor.example.com", "Olga", f"Operatrice {n:02}", is_operator=True)
+        OperatorArea.objects.create(user=operator, area="systems")
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/desk/operators/")
+
+    assert response.text.count('name="areas" value="systems" checked') == 50
+    assert "?page=2" in response.text
+    assert len(many) == len(few)
