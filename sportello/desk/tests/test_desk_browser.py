@@ -77,3 +77,19 @@ def test_a_customer_and_an_operator_work_a_ticket_to_its_close(live_site, browse
     for mail in customer_mail:
         assert "NOTA-RISERVATA" not in mail.text and "NOTA-RISERVATA" not in mail.html
     assert any("Riga 3, articolo ART-9." in mail.text for mail in mailbox.to(oscar.email))
+
+
+def test_a_vendor_administrator_sets_an_operators_areas_from_the_operators_page(live_site, page, victor, oscar):
+    sign_in_browser(page.context, live_site, victor)
+
+    page.goto(f"{live_site.url}/dashboard/")
+    page.get_by_role("navigation", name="Menu principale").get_by_role("link", name="Operatori").click()
+    areas = page.get_by_role("group", name="Aree di Oscar Orlando")
+    areas.get_by_label("Richiesta su tematiche di tipo sistemistico").check()
+    page.get_by_role("button", name="Salva aree di Oscar Orlando").click()
+
+    expect(page.get_by_text("Aree di Oscar Orlando salvate.")).to_be_visible()
+    page.reload()
+    expect(areas.get_by_label("Richiesta su tematiche di tipo sistemistico")).to_be_checked()
+    expect(areas.get_by_label("Richiesta su tematiche gestionali di tipo amministrativo")).not_to_be_checked()
+    assert list(oscar.operator_areas.values_list("area", flat=True)) == ["systems"]
