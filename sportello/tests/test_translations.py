@@ -22,7 +22,8 @@ def test_the_italian_catalogue_translates_every_string_of_the_code(tmp_path, set
         locale=["it"],
         no_obsolete=True,
         verbosity=0,
-        ignore_patterns=[".venv/*", "var/*", "static/vendor/*"],
+        # The project's own catalogue is left out of the walk: makemessages would write to it.
+        ignore_patterns=[".venv/*", "var/*", "static/vendor/*", "sportello/locale"],
     )
 
     result = subprocess.run(
