@@ -5,8 +5,9 @@ template loop costs several microseconds an option; the desk's operator filter a
 reply's contact person have hundreds. This writes the same markup, escaped."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from sportello.lib.html import escape_text
 
 register = template.Library()
 
@@ -18,5 +19,5 @@ def options(choices, current) -> str:
     for value, label in choices:
         value = "" if value is None else str(value)
         selected = " selected" if value == chosen else ""
-        html.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
+        html.append(f'<option value="{escape_text(value)}"{selected}>{escape_text(label)}</option>')
     return mark_safe("".join(html))  # noqa: S308 - values and labels are escaped above

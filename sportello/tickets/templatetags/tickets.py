@@ -4,10 +4,11 @@ from django import template
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from sportello.lib.html import escape_text
 from sportello.tickets.models import Area, Priority, Status
 
 register = template.Library()
@@ -72,11 +73,11 @@ def _when(moment) -> str:
 
 
 def _labels(choices) -> dict:
-    return {value: escape(label) for value, label in choices.choices}
+    return {value: escape_text(label) for value, label in choices.choices}
 
 
 def _person(user) -> str:
-    return escape(user.display_name) if user is not None else "—"
+    return escape_text(user.display_name) if user is not None else "—"
 
 
 def _row_labels() -> dict:
@@ -85,7 +86,7 @@ def _row_labels() -> dict:
         "area": _labels(Area),
         "status": _labels(Status),
         "priority": _labels(Priority),
-        "view": escape(_("View ticket")),
+        "view": escape_text(_("View ticket")),
     }
 
 
@@ -110,8 +111,8 @@ def ticket_rows(rows) -> str:
         return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', _("No tickets match the search."))
     labels = _row_labels()
     # Literal calls, so that makemessages finds each text.
-    closed_on, created_on = escape(_("Closed on")), escape(_("Created on"))
-    closed_for, waiting_for = escape(_("closed for")), escape(_("waiting for"))
+    closed_on, created_on = escape_text(_("Closed on")), escape_text(_("Created on"))
+    closed_for, waiting_for = escape_text(_("closed for")), escape_text(_("waiting for"))
     detail = reverse("tickets:detail", args=[0])[:-2]
     html = []
     for ticket in rows:
@@ -119,11 +120,11 @@ def ticket_rows(rows) -> str:
         since = ticket.closed_at if closed else ticket.created_at
         html.append(
             f'<tr class="{"row-closed" if closed else ""}">\n'
-            f'<td class="ticket-cell">\n<strong>{escape(ticket.title)}</strong> '
+            f'<td class="ticket-cell">\n<strong>{escape_text(ticket.title)}</strong> '
             f'<span class="ticket-number">#{ticket.pk}</span>\n'
-            f'<div class="summary">{escape(ticket.summary)}</div>\n</td>\n'
+            f'<div class="summary">{escape_text(ticket.summary)}</div>\n</td>\n'
             f"<td>{closed_on if closed else created_on}<br>{_when(since) if since else ''}</td>\n"
-            f"<td>{escape(ticket.requester.display_name)}</td>\n"
+            f"<td>{escape_text(ticket.requester.display_name)}</td>\n"
             f"<td>{closed_for if closed else waiting_for}<br>{days_hours(since)}</td>\n"
             f"{_shared_cells(ticket, labels, detail)}</tr>\n"
         )
@@ -144,10 +145,10 @@ def queue_rows(rows) -> str:
         waiting = f'<span class="waiting">{days_hours(awaiting)}</span>' if awaiting else "—"
         html.append(
             f'<tr class="priority-{ticket.priority}{" row-closed" if closed else ""}">\n'
-            f'<td class="ticket-cell"><strong>{escape(ticket.title)}</strong> '
-            f'<span class="ticket-number">#{ticket.pk}</span><div class="summary">{escape(ticket.summary)}</div>'
-            f"<small>{escape(ticket.requester.display_name)} · {_when(ticket.created_at)}</small></td>\n"
-            f"<td>{escape(ticket.tenant.name)}</td>\n"
+            f'<td class="ticket-cell"><strong>{escape_text(ticket.title)}</strong> '
+            f'<span class="ticket-number">#{ticket.pk}</span><div class="summary">{escape_text(ticket.summary)}</div>'
+            f"<small>{escape_text(ticket.requester.display_name)} · {_when(ticket.created_at)}</small></td>\n"
+            f"<td>{escape_text(ticket.tenant.name)}</td>\n"
             f"<td>{waiting}</td>\n"
             f"{_shared_cells(ticket, labels, detail)}</tr>\n"
         )
@@ -161,9 +162,9 @@ def chat_lines(chat, attachment_url_name="") -> str:
     one sentence."""
     from sportello.lib.templatetags.icons import icon
 
-    deleted, operator_badge = escape(_("Deleted user")), escape(_("NTS operator"))
-    note_badge, attachments_label = escape(_("Internal note")), escape(_("Attachments"))
-    message_from = escape(_("Message from %(name)s"))
+    deleted, operator_badge = escape_text(_("Deleted user")), escape_text(_("NTS operator"))
+    note_badge, attachments_label = escape_text(_("Internal note")), escape_text(_("Attachments"))
+    message_from = escape_text(_("Message from %(name)s"))
     paperclip = icon("paperclip")
     download = reverse(attachment_url_name or "tickets:attachment", args=["00000000-0000-0000-0000-000000000000"])
     download = download.replace("00000000-0000-0000-0000-000000000000", "{}")
@@ -174,11 +175,11 @@ def chat_lines(chat, attachment_url_name="") -> str:
         if message.kind == "event":
             html.append(
                 f'<li class="chat-event" id="message-{message.pk}">\n'
-                f"<span>{escape(message.event_description())}</span> {time_tag}\n</li>\n"
+                f"<span>{escape_text(message.event_description())}</span> {time_tag}\n</li>\n"
             )
             continue
         author = message.author
-        name = escape(author.display_name) if author is not None else deleted
+        name = escape_text(author.display_name) if author is not None else deleted
         from_operator = author is not None and author.is_operator
         classes = " from-operator" if from_operator else " from-customer"
         if message.is_internal:
@@ -200,7 +201,8 @@ def chat_lines(chat, attachment_url_name="") -> str:
             for attachment in files:
                 html.append(
                     f'<li><a href="{download.format(attachment.public_id)}" download>{paperclip} '
-                    f"{escape(attachment.original_name)}</a> <small>({filesizeformat(attachment.size)})</small></li>\n"
+                    f"{escape_text(attachment.original_name)}</a> "
+                    f"<small>({filesizeformat(attachment.size)})</small></li>\n"
                 )
             html.append("</ul>\n")
         html.append("</article>\n</li>\n")
