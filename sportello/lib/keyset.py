@@ -31,13 +31,13 @@ def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str |
     after, before = (TupleLessThan, TupleGreaterThan) if descending else (TupleGreaterThan, TupleLessThan)
 
     if direction == "before":
-        rows = list(queryset.filter(before(keys, boundary)).order_by(*backward)[: per_page + 1])
+        rows = list(_beyond(queryset, before, keys, columns, boundary).order_by(*backward)[: per_page + 1])
         has_more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         has_more_after = True
     else:
         if boundary is not None:
-            queryset = queryset.filter(after(keys, boundary))
+            queryset = _beyond(queryset, after, keys, columns, boundary)
         rows = list(queryset.order_by(*forward)[: per_page + 1])
         has_more_after = len(rows) > per_page
         rows = rows[:per_page]
@@ -48,6 +48,19 @@ def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str |
         next_cursor=make_cursor("after", rows[-1], columns, salt) if rows and has_more_after else None,
         previous_cursor=make_cursor("before", rows[0], columns, salt) if rows and has_more_before else None,
     )
+
+
+def _beyond(queryset, comparison, keys, columns: tuple[str, ...], boundary: tuple):
+    """The rows past `boundary` in the order: the row comparison, and the bound on the
+    first column that it implies. The bound selects nothing new, but PostgreSQL estimates
+    a row comparison poorly (a deep page of the desk's "waiting longest": 28 rows expected,
+    2,762 found) and, expecting few rows, joins and sorts them all instead of reading its
+    index in order and stopping after one page (17 ms against 0.6 ms)."""
+    queryset = queryset.filter(comparison(keys, boundary))
+    if boundary[0] is None:
+        return queryset
+    bound = "gte" if comparison is TupleGreaterThan else "lte"
+    return queryset.filter(**{f"{columns[0]}__{bound}": boundary[0]})
 
 
 def make_cursor(direction: str, row, columns: tuple[str, ...], salt: str) -> str:
