@@ -1,6 +1,8 @@
 """The benchmark's Python side, run by `bench/run` with the bench server's settings.
 
     driver.py ensure-db                      create the bench database if it does not exist
+    driver.py is-seeded                      exit 0 when the bench database holds tickets
+    driver.py checkpoint                     have PostgreSQL write the freshly seeded pages now
     driver.py prepare --base-url URL --out DIR   sessions, CSRF tokens and one request file per scenario
     driver.py queries --spec DIR/spec.json   queries per request: each scenario's first request
                                             replayed through Django's test client
@@ -107,6 +109,18 @@ def ensure_db(_args):
         if not exists:
             conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
             print(f"created database {config['NAME']}")
+
+
+def checkpoint(_args):
+    """Has PostgreSQL write every changed page now (needs a superuser or pg_checkpoint)."""
+    django_setup()
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+    except DatabaseError as error:
+        print(f"  no CHECKPOINT ({error}); the checkpointer will write the seed in its own time")
 
 
 def is_seeded(_args):
@@ -576,6 +590,7 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ensure-db").set_defaults(func=ensure_db)
     commands.add_parser("is-seeded").set_defaults(func=is_seeded)
+    commands.add_parser("checkpoint").set_defaults(func=checkpoint)
     command = commands.add_parser("prepare")
     command.add_argument("--base-url", required=True)
     command.add_argument("--out", required=True)
