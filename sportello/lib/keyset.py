@@ -24,20 +24,19 @@ class Page:
 def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str | None, per_page: int, salt: str):
     """One page of `queryset` ordered by `columns` (most significant first; the last must
     make each row's place unique), after (or, for "previous", before) `cursor`."""
-    keys = Tuple(*(F(column) for column in columns))
     direction, boundary = read_cursor(cursor, len(columns), salt)
     forward = [F(column).desc() if descending else F(column).asc() for column in columns]
     backward = [F(column).asc() if descending else F(column).desc() for column in columns]
     after, before = (TupleLessThan, TupleGreaterThan) if descending else (TupleGreaterThan, TupleLessThan)
 
     if direction == "before":
-        rows = list(_beyond(queryset, before, keys, columns, boundary).order_by(*backward)[: per_page + 1])
+        rows = list(_beyond(queryset, before, columns, boundary).order_by(*backward)[: per_page + 1])
         has_more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         has_more_after = True
     else:
         if boundary is not None:
-            queryset = _beyond(queryset, after, keys, columns, boundary)
+            queryset = _beyond(queryset, after, columns, boundary)
         rows = list(queryset.order_by(*forward)[: per_page + 1])
         has_more_after = len(rows) > per_page
         rows = rows[:per_page]
@@ -50,13 +49,13 @@ def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str |
     )
 
 
-def _beyond(queryset, comparison, keys, columns: tuple[str, ...], boundary: tuple):
+def _beyond(queryset, comparison, columns: tuple[str, ...], boundary: tuple):
     """The rows past `boundary` in the order: the row comparison, and the bound on the
     first column that it implies. The bound selects nothing new, but PostgreSQL estimates
     a row comparison poorly (a deep page of the desk's "waiting longest": 28 rows expected,
     2,762 found) and, expecting few rows, joins and sorts them all instead of reading its
     index in order and stopping after one page (17 ms against 0.6 ms)."""
-    queryset = queryset.filter(comparison(keys, boundary))
+    queryset = queryset.filter(comparison(Tuple(*(F(column) for column in columns)), boundary))
     if boundary[0] is None:
         return queryset
     bound = "gte" if comparison is TupleGreaterThan else "lte"
