@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from sportello.access import public, signed_in_required
 
 from . import flow, services
 from .forms import ActivationForm, AvatarForm, ChangePasswordForm, CodeForm, LoginForm, ProfileForm, RecoveryForm
@@ -61,6 +62,7 @@ def _complete_login(request, user: User, next_url: str, *, trust_device: bool = 
     return response
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request):
@@ -88,6 +90,7 @@ def login(request):
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def code(request):
@@ -105,6 +108,7 @@ def code(request):
     return render(request, "accounts/code.html", context, status=400 if form.errors else 200)
 
 
+@public
 @require_POST
 def resend_code(request):
     user, _next_url = flow.pending_login(request)
@@ -119,6 +123,7 @@ def resend_code(request):
     return redirect("accounts:code")
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def activate(request):
@@ -144,6 +149,7 @@ def activate(request):
     return render(request, "accounts/activate.html", {"form": form, "user_email": user.email})
 
 
+@public
 @require_POST
 def logout(request):
     if request.user.is_authenticated:
@@ -152,11 +158,13 @@ def logout(request):
     return redirect("accounts:login")
 
 
+@public
 @require_safe
 def privacy_notice(request):
     return render(request, "accounts/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
 
 
+@public
 @require_POST
 def set_language(request):
     language = request.POST.get("language", "")
@@ -196,7 +204,7 @@ def _profile_page(request, **forms):
     return render(request, "accounts/profile.html", context, status=status)
 
 
-@login_required
+@signed_in_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
     if request.method == "GET":
@@ -211,7 +219,7 @@ def profile(request):
     return response
 
 
-@login_required
+@signed_in_required
 @require_POST
 def change_password(request):
     form = ChangePasswordForm(request.POST, user=request.user)
@@ -222,7 +230,7 @@ def change_password(request):
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def change_avatar(request):
     form = AvatarForm(request.POST, request.FILES)
@@ -233,7 +241,7 @@ def change_avatar(request):
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def remove_avatar(request):
     save_avatar(request.user, None)
@@ -241,7 +249,7 @@ def remove_avatar(request):
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def remove_device(request, public_id):
     device = get_object_or_404(request.user.trusted_devices, public_id=public_id)
@@ -250,7 +258,7 @@ def remove_device(request, public_id):
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def remove_all_devices(request):
     services.remove_all_devices(request, request.user)
@@ -258,7 +266,7 @@ def remove_all_devices(request):
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_safe
 def avatar(request, public_id):
     """A user's picture, for people who may see that user: themselves, their companies'
@@ -274,6 +282,7 @@ def avatar(request, public_id):
 # --- password recovery ("Recupera password") ---------------------------------------
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def recover_password(request):
@@ -287,6 +296,7 @@ def recover_password(request):
     return render(request, "accounts/recover_password.html", {"form": form})
 
 
+@public
 @require_safe
 def recover_password_sent(request):
     return render(request, "accounts/recover_password_sent.html")

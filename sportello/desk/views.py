@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sportello.access import operator_required, vendor_admin_required
 from sportello.accounts.models import SecurityEvent, User
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
@@ -23,7 +24,6 @@ from sportello.tickets.views import LIST_FIELDS, chat_messages, serve_attachment
 
 from . import services
 from .companies import count_people_and_open_tickets
-from .decorators import operator_required, vendor_admin_required
 from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
 from .queue import filter_queue, queue_facts
 

@@ -2,18 +2,17 @@
 administration ("Gestione Tenant" → "Tenant")."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from sportello.access import company_admin_required, signed_in_required
 from sportello.accounts.flow import safe_next
 from sportello.accounts.models import SecurityEvent
 
 from . import services
-from .decorators import tenant_admin_required
 from .forms import InvitationForm, RoleForm
 from .models import Invitation, Membership, get_for_tenant_or_404
 
@@ -26,7 +25,7 @@ def _pending_invitations(user):
     return Invitation.objects.pending().for_email(user.email).filter(tenant__is_active=True).select_related("tenant")
 
 
-@login_required
+@signed_in_required
 @require_safe
 def landing(request):
     """Where every sign-in ends: straight to work when there is one company and nothing
@@ -42,7 +41,7 @@ def landing(request):
     return redirect(f"{reverse('tenants:choose')}?{urlencode({'next': next_url})}" if next_url else "tenants:choose")
 
 
-@login_required
+@signed_in_required
 @require_safe
 def choose(request):
     """The manual's "Scelta Tenant": invitations to accept, and the companies to work for."""
@@ -57,7 +56,7 @@ def choose(request):
     return render(request, "tenants/choose.html", context)
 
 
-@login_required
+@signed_in_required
 @require_POST
 def accept(request, public_id):
     invitation = get_object_or_404(_pending_invitations(request.user), public_id=public_id)
@@ -67,7 +66,7 @@ def accept(request, public_id):
     return redirect(f"{reverse('tenants:choose')}?{urlencode({'next': next_url})}" if next_url else "tenants:choose")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def select(request, public_id):
     membership = get_object_or_404(Membership.objects.usable(), user=request.user, tenant__public_id=public_id)
@@ -78,7 +77,7 @@ def select(request, public_id):
 # --- company administration (administrators only) ---------------------------------
 
 
-@tenant_admin_required
+@company_admin_required
 @require_safe
 def members(request):
     """Tab "Utenti": the people enabled for the company, with their role."""
@@ -88,7 +87,7 @@ def members(request):
     )
 
 
-@tenant_admin_required
+@company_admin_required
 @require_safe
 def invitations(request):
     """Tab "Utenti Invitati": invitations, pending first, and the "Invita utente" form."""
@@ -101,7 +100,7 @@ def invitations(request):
     return render(request, "tenants/invitations.html", context)
 
 
-@tenant_admin_required
+@company_admin_required
 @require_POST
 def invite(request):
     form = InvitationForm(request.POST)
@@ -137,7 +136,7 @@ def _invitation_action(request, public_id, action, success_message):
     return redirect("tenants:invitations")
 
 
-@tenant_admin_required
+@company_admin_required
 @require_POST
 def resend_invitation(request, public_id):
     return _invitation_action(
@@ -148,7 +147,7 @@ def resend_invitation(request, public_id):
     )
 
 
-@tenant_admin_required
+@company_admin_required
 @require_POST
 def withdraw_invitation(request, public_id):
     return _invitation_action(
@@ -159,7 +158,7 @@ def withdraw_invitation(request, public_id):
     )
 
 
-@tenant_admin_required
+@company_admin_required
 @require_POST
 def change_invitation_role(request, public_id):
     form = RoleForm(request.POST)
@@ -187,7 +186,7 @@ def _member_action(request, public_id, action, success_message):
     return redirect("tenants:members")
 
 
-@tenant_admin_required
+@company_admin_required
 @require_POST
 def change_role(request, public_id):
     form = RoleForm(request.POST)
@@ -202,7 +201,7 @@ def change_role(request, public_id):
     )
 
 
-@tenant_admin_required
+@company_admin_required
 @require_POST
 def remove_member(request, public_id):
     return _member_action(
@@ -213,7 +212,7 @@ def remove_member(request, public_id):
     )
 
 
-@tenant_admin_required
+@company_admin_required
 @require_safe
 def security_log(request):
     """The security events of the company and of its people."""

@@ -9,8 +9,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sportello.access import customer_member_required
 from sportello.accounts.models import User
-from sportello.tenants.decorators import tenant_member_required
 from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services
@@ -71,7 +71,7 @@ def serve_attachment(attachment: Attachment) -> FileResponse:
 # --- new request ----------------------------------------------------------------------
 
 
-@tenant_member_required
+@customer_member_required
 @require_http_methods(["GET", "POST"])
 def new(request):
     """The manual's "Nuova richiesta di assistenza", also the landing of the ERP's deep link."""
@@ -129,7 +129,7 @@ def _saved_params(request) -> dict:
     return preference.params if preference else {}
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def ticket_list(request):
     """The company's tickets with the chosen filters and sort: those in the address, or
@@ -147,7 +147,7 @@ def ticket_list(request):
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
 
 
-@tenant_member_required
+@customer_member_required
 @require_POST
 def search(request):
     """ "Cerca Ticket": remembers the filters and sort for this person, then shows them."""
@@ -174,14 +174,14 @@ def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
     }
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def detail(request, number):
     ticket = get_ticket_for_member(request, number)
     return render(request, "tickets/detail.html", _detail_context(request, ticket, ReplyForm(ticket=ticket)))
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def chat(request, number):
     """The chat alone, for "Aggiorna"."""
@@ -189,7 +189,7 @@ def chat(request, number):
     return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": chat_messages(ticket)})
 
 
-@tenant_member_required
+@customer_member_required
 @require_POST
 def reply(request, number):
     ticket = get_ticket_for_member(request, number)
@@ -215,7 +215,7 @@ def reply(request, number):
     return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def attachment(request, public_id):
     found = get_for_tenant_or_404(
