@@ -41,8 +41,9 @@ __all__ = [
 
 
 def is_operator(user) -> bool:
-    """Whether `user` is one of the vendor's operators (an active account)."""
-    return bool(user.is_authenticated and user.is_active and user.is_operator)
+    """Whether `user` (signed in or anonymous) is one of the vendor's operators who can
+    work tickets now (User.can_work_tickets)."""
+    return bool(user.is_authenticated and user.can_work_tickets)
 
 
 def is_vendor_admin(user) -> bool:

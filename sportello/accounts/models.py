@@ -32,6 +32,15 @@ def display_name_of(first_name: str, last_name: str, email: str, is_operator: bo
 
 
 class UserQuerySet(models.QuerySet):
+    def operators(self, *, include_inactive: bool = False):
+        """The vendor's operators who can work tickets now: active accounts that completed
+        their first access (User.can_work_tickets says the same of one person). With
+        `include_inactive`, everyone who is or was an operator, invited or deactivated
+        included (the desk's list of operators, the queue's filter by past assignees)."""
+        if include_inactive:
+            return self.filter(is_operator=True)
+        return self.filter(is_operator=True, is_active=True, activated_at__isnull=False)
+
     def name_choices(self) -> list[tuple[int, str]]:
         """(id, display name) pairs for a select, read as plain values: a select of
         hundreds of people needs no model instance for each."""
@@ -123,6 +132,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_activated(self) -> bool:
         return self.activated_at is not None
+
+    @property
+    def can_work_tickets(self) -> bool:
+        """An operator who can work tickets now (see UserQuerySet.operators())."""
+        return self.is_operator and self.is_active and self.is_activated
 
     def can_see(self, other: "User") -> bool:
         """Whether this person may see `other`'s name and picture: themselves, the members

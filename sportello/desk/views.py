@@ -101,7 +101,7 @@ def operators(request):
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("desk:operators")
     operator_list = (
-        User.objects.filter(is_operator=True)
+        User.objects.operators(include_inactive=True)
         .prefetch_related("operator_areas")
         .order_by("last_name", "first_name", "email")
     )
@@ -160,9 +160,7 @@ def _ticket_page(request, ticket: Ticket, status=200, **forms):
         "reply_form": forms.get("reply_form") or OperatorReplyForm(),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
         "next_statuses": ticket.next_statuses(),
-        "operator_choices": User.objects.filter(is_operator=True, is_active=True)
-        .order_by("first_name", "last_name")
-        .name_choices(),
+        "operator_choices": User.objects.operators().order_by("first_name", "last_name").name_choices(),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -249,7 +247,7 @@ def attachment(request, public_id):
 @vendor_admin_required
 @require_POST
 def operator_areas(request, public_id):
-    operator = get_object_or_404(User, public_id=public_id, is_operator=True)
+    operator = get_object_or_404(User.objects.operators(include_inactive=True), public_id=public_id)
     form = OperatorAreasForm(request.POST)
     if form.is_valid():
         services.set_operator_areas(operator, form.cleaned_data["areas"])

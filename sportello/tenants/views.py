@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from sportello.access import company_admin_required, signed_in_required
+from sportello.access import company_admin_required, is_operator, signed_in_required
 from sportello.accounts.flow import safe_next
 from sportello.accounts.models import SecurityEvent
 
@@ -32,7 +32,7 @@ def landing(request):
     to accept, otherwise to the company choice ("Scelta Tenant")."""
     next_url = safe_next(request, request.GET.get("next"))
     user = request.user
-    if user.is_operator:
+    if is_operator(user):
         return redirect(next_url or "dashboard:home")
     memberships = list(Membership.objects.usable().filter(user=user).select_related("tenant")[:2])
     if len(memberships) == 1 and not _pending_invitations(user).exists():

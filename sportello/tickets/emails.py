@@ -15,10 +15,11 @@ from .models import Message, Status, Ticket
 def operators_to_notify(ticket: Ticket) -> list[User]:
     """The assigned operator; while there is none, the operators who serve the ticket's
     area (an operator with no area configured serves every area)."""
-    if ticket.assignee_id and ticket.assignee.is_active:
+    if ticket.assignee_id and ticket.assignee.can_work_tickets:
         return [ticket.assignee]
-    operators = User.objects.filter(is_operator=True, is_active=True, activated_at__isnull=False)
-    return list(operators.filter(Q(operator_areas__area=ticket.area) | Q(operator_areas__isnull=True)).distinct())
+    return list(
+        User.objects.operators().filter(Q(operator_areas__area=ticket.area) | Q(operator_areas__isnull=True)).distinct()
+    )
 
 
 def _to_customer(kind: str, ticket: Ticket, message: Message | None, **context) -> None:

@@ -11,8 +11,6 @@ from django.utils import timezone
 
 from sportello.lib import keyset
 
-from .models import Status
-
 # The columns of each sort, most significant first, and whether the order is descending;
 # the primary key breaks ties so that every row has one place.
 SORTS = {
@@ -30,9 +28,9 @@ def filter_tickets(queryset, filters: dict):
     if filters.get("number"):
         queryset = queryset.filter(pk=filters["number"])
     if filters.get("state") == "open":
-        queryset = queryset.exclude(status=Status.CLOSED)
+        queryset = queryset.open()
     elif filters.get("state") == "closed":
-        queryset = queryset.filter(status=Status.CLOSED)
+        queryset = queryset.closed()
     if filters.get("priority"):
         queryset = queryset.filter(priority=filters["priority"])
     if filters.get("request_type"):

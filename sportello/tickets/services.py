@@ -126,7 +126,7 @@ def reply_as_customer(
 
 
 def _require_operator(person) -> None:
-    if not (person.is_operator and person.is_active):
+    if not person.can_work_tickets:
         raise TicketError(_("Only the vendor's operators can do this."))
 
 
