@@ -296,6 +296,7 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password recovery requested")
         PASSWORD_RESET = "password_reset", _("Password recovered")
+        PICTURE_CHANGED = "picture_changed", _("Picture changed")
         INVITATION_SENT = "invitation_sent", _("Invitation sent")
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
         INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
@@ -312,6 +313,9 @@ class SecurityEvent(models.Model):
     tenant = models.ForeignKey("tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(blank=True, help_text=_("The address typed, for failed sign-ins."))
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(
+        max_length=8, default="web", help_text=_("Where the request came from: web, api, mail, cli or system.")
+    )
     detail = models.CharField(max_length=255, blank=True)
 
     objects = SecurityEventQuerySet.as_manager()

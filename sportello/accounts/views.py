@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sportello.access import public, signed_in_required
+from sportello.lib.audit import Audit
 
 from . import flow, services
 from .forms import ActivationForm, AvatarForm, ChangePasswordForm, CodeForm, LoginForm, ProfileForm, RecoveryForm
 from .forms import SetPasswordForm as RecoverySetPasswordForm
 from .models import TrustedDevice, User
-from .pictures import save_avatar
 from .services import CodeCheck, FirstFactor
 
 FIRST_FACTOR_ERRORS = {
@@ -48,12 +49,13 @@ def _complete_login(request, user: User, next_url: str, *, trust_device: bool = 
     """The second factor is done (or skipped on a trusted device): log in for real."""
     flow.forget_pending(request)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    services.record_event(services.Event.LOGIN_SUCCEEDED, request=request, user=user)
+    audit = Audit.of(request)
+    services.record_event(services.Event.LOGIN_SUCCEEDED, audit=audit, user=user, actor=user)
     response = redirect(_landing(next_url))
     if trust_device:
         response.set_cookie(
             settings.TRUSTED_DEVICE_COOKIE_NAME,
-            services.trust_device(request, user),
+            services.trust_device(user, audit=audit),
             max_age=int(TrustedDevice.lifetime().total_seconds()),
             secure=settings.USES_HTTPS,
             httponly=True,
@@ -72,12 +74,16 @@ def login(request):
     form = LoginForm(request.POST or None)
     status = 200
     if form.is_valid():
-        outcome, user, wait = services.check_password_step(request, **form.cleaned_data)
+        outcome, user, wait = services.check_password_step(
+            **form.cleaned_data,
+            device_token=request.COOKIES.get(settings.TRUSTED_DEVICE_COOKIE_NAME),
+            audit=Audit.of(request),
+        )
         if outcome is FirstFactor.ACTIVATE:
             flow.remember_pending_activation(request, user, next_url)
             return redirect("accounts:activate")
         if outcome is FirstFactor.NEEDS_CODE:
-            services.send_login_code(request, user)
+            services.send_login_code(user, audit=Audit.of(request))
             flow.remember_pending_login(request, user, next_url)
             return redirect("accounts:code")
         if outcome is FirstFactor.TRUSTED:
@@ -100,7 +106,7 @@ def code(request):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        result = services.check_login_code(request, user, form.cleaned_data["code"])
+        result = services.check_login_code(user, form.cleaned_data["code"], audit=Audit.of(request))
         if result is CodeCheck.ACCEPTED:
             return _complete_login(request, user, next_url, trust_device=form.cleaned_data["trust_device"])
         form.add_error("code", CODE_ERRORS[result])
@@ -118,7 +124,7 @@ def resend_code(request):
     if wait:
         messages.error(request, _("Wait %(seconds)s seconds before asking for a new code.") % {"seconds": wait})
     else:
-        services.send_login_code(request, user)
+        services.send_login_code(user, audit=Audit.of(request))
         messages.success(request, _("A new code is on its way to your e-mail."))
     return redirect("accounts:code")
 
@@ -136,12 +142,13 @@ def activate(request):
     if form.is_valid():
         data = form.cleaned_data
         services.activate(
-            request,
             user,
             first_name=data["first_name"],
             last_name=data["last_name"],
             phone=data["phone"],
             password=data["new_password1"],
+            language=request.LANGUAGE_CODE,
+            audit=Audit.of(request),
         )
         flow.forget_pending(request)
         messages.success(request, _("Your user has been created. Sign in with your e-mail and the password you chose."))
@@ -153,7 +160,7 @@ def activate(request):
 @require_POST
 def logout(request):
     if request.user.is_authenticated:
-        services.record_event(services.Event.LOGOUT, request=request, user=request.user)
+        services.record_event(services.Event.LOGOUT, audit=Audit.of(request), user=request.user, actor=request.user)
     auth.logout(request)
     return redirect("accounts:login")
 
@@ -172,8 +179,7 @@ def set_language(request):
     response = redirect(next_url)
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
-            request.user.language = language
-            request.user.save(update_fields=["language"])
+            services.set_language(request.user, language)
         _remember_language(response, language)
     return response
 
@@ -212,7 +218,7 @@ def profile(request):
     form = ProfileForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _profile_page(request, profile_form=form)
-    form.save()
+    services.update_profile(request.user, **form.cleaned_data)
     messages.success(request, _("Your details have been saved."))
     response = redirect("accounts:profile")
     _remember_language(response, request.user.language)
@@ -225,7 +231,8 @@ def change_password(request):
     form = ChangePasswordForm(request.POST, user=request.user)
     if not form.is_valid():
         return _profile_page(request, password_form=form)
-    services.change_password(request, request.user, form.cleaned_data["new_password1"])
+    services.change_password(request.user, form.cleaned_data["new_password1"], audit=Audit.of(request))
+    update_session_auth_hash(request, request.user)
     messages.success(request, _("Your password has been changed. Your other sessions have been closed."))
     return redirect("accounts:profile")
 
@@ -236,7 +243,7 @@ def change_avatar(request):
     form = AvatarForm(request.POST, request.FILES)
     if not form.is_valid():
         return _profile_page(request, avatar_form=form)
-    save_avatar(request.user, form.cleaned_data["avatar"])
+    services.change_picture(request.user, form.cleaned_data["avatar"], audit=Audit.of(request))
     messages.success(request, _("Your picture has been saved."))
     return redirect("accounts:profile")
 
@@ -244,7 +251,7 @@ def change_avatar(request):
 @signed_in_required
 @require_POST
 def remove_avatar(request):
-    save_avatar(request.user, None)
+    services.change_picture(request.user, None, audit=Audit.of(request))
     messages.success(request, _("Your picture has been removed."))
     return redirect("accounts:profile")
 
@@ -253,7 +260,7 @@ def remove_avatar(request):
 @require_POST
 def remove_device(request, public_id):
     device = get_object_or_404(request.user.trusted_devices, public_id=public_id)
-    services.remove_device(request, device)
+    services.remove_device(request.user, device, audit=Audit.of(request))
     messages.success(request, _("The device has been removed: it will be asked for a code at the next sign-in."))
     return redirect("accounts:profile")
 
@@ -261,7 +268,7 @@ def remove_device(request, public_id):
 @signed_in_required
 @require_POST
 def remove_all_devices(request):
-    services.remove_all_devices(request, request.user)
+    services.remove_all_devices(request.user, audit=Audit.of(request))
     messages.success(request, _("All devices have been removed: each will be asked for a code at the next sign-in."))
     return redirect("accounts:profile")
 
@@ -288,7 +295,7 @@ def avatar(request, public_id):
 def recover_password(request):
     form = RecoveryForm(request.POST or None)
     if form.is_valid():
-        wait = services.request_password_reset(request, form.cleaned_data["email"])
+        wait = services.request_password_reset(form.cleaned_data["email"], audit=Audit.of(request))
         if not wait:
             return redirect("accounts:recover_password_sent")
         form.add_error(None, _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": wait})
@@ -311,6 +318,6 @@ class ResetPasswordView(PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.record_event(services.Event.PASSWORD_RESET, request=self.request, user=form.user, actor=form.user)
+        services.record_password_reset(form.user, audit=Audit.of(self.request))
         messages.success(self.request, _("Your new password is set. Sign in with it."))
         return response

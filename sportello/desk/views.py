@@ -13,14 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sportello.access import operator_required, vendor_admin_required
 from sportello.accounts.models import SecurityEvent, User
+from sportello.lib.audit import Audit
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
 from sportello.tickets import services as tickets
-from sportello.tickets.listing import paginate
+from sportello.tickets.attachments import serve_attachment
+from sportello.tickets.chat import chat_messages
+from sportello.tickets.listing import LIST_FIELDS, paginate
 from sportello.tickets.models import Area, Attachment, Ticket
 from sportello.tickets.services import TicketError
-from sportello.tickets.views import LIST_FIELDS, chat_messages, serve_attachment
 
 from . import services
 from .companies import count_people_and_open_tickets
@@ -42,7 +44,7 @@ def company_new(request):
     form = TenantForm(request.POST or None)
     if form.is_valid():
         try:
-            tenant = tenants.onboard_tenant(request.user, request=request, **form.cleaned_data)
+            tenant = tenants.onboard_tenant(request.user, audit=Audit.of(request), **form.cleaned_data)
         except tenants.TenancyError as error:
             form.add_error("vat_number", str(error))
         else:
@@ -72,7 +74,7 @@ def company(request, public_id):
 def company_set_active(request, public_id):
     tenant = get_object_or_404(Tenant, public_id=public_id)
     active = request.POST.get("active") == "1"
-    tenants.set_tenant_active(request.user, tenant, active, request=request)
+    tenants.set_tenant_active(request.user, tenant, active, audit=Audit.of(request))
     if active:
         messages.success(request, _("%(name)s is active again.") % {"name": tenant.name})
     else:
@@ -93,7 +95,7 @@ def operators(request):
                 form.cleaned_data["email"],
                 is_vendor_admin=form.cleaned_data["is_vendor_admin"],
                 areas=form.cleaned_data["areas"],
-                request=request,
+                audit=Audit.of(request),
             )
         except services.DeskError as error:
             form.add_error("email", str(error))

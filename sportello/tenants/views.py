@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 from sportello.access import company_admin_required, is_operator, signed_in_required
 from sportello.accounts.flow import safe_next
 from sportello.accounts.models import SecurityEvent
+from sportello.lib.audit import Audit
 
 from . import services
 from .forms import InvitationForm, RoleForm
+from .middleware import work_for
 from .models import Invitation, Membership, get_for_tenant_or_404
 
 
@@ -36,7 +38,7 @@ def landing(request):
         return redirect(next_url or "dashboard:home")
     memberships = list(Membership.objects.usable().filter(user=user).select_related("tenant")[:2])
     if len(memberships) == 1 and not _pending_invitations(user).exists():
-        services.select_tenant(request, memberships[0])
+        work_for(request, memberships[0])
         return _after_choice(next_url)
     return redirect(f"{reverse('tenants:choose')}?{urlencode({'next': next_url})}" if next_url else "tenants:choose")
 
@@ -60,7 +62,7 @@ def choose(request):
 @require_POST
 def accept(request, public_id):
     invitation = get_object_or_404(_pending_invitations(request.user), public_id=public_id)
-    membership = services.accept_invitation(request.user, invitation, request=request)
+    membership = services.accept_invitation(request.user, invitation, audit=Audit.of(request))
     messages.success(request, _("You have joined %(name)s.") % {"name": membership.tenant.name})
     next_url = safe_next(request, request.POST.get("next"))
     return redirect(f"{reverse('tenants:choose')}?{urlencode({'next': next_url})}" if next_url else "tenants:choose")
@@ -70,7 +72,7 @@ def accept(request, public_id):
 @require_POST
 def select(request, public_id):
     membership = get_object_or_404(Membership.objects.usable(), user=request.user, tenant__public_id=public_id)
-    services.select_tenant(request, membership)
+    work_for(request, membership)
     return _after_choice(safe_next(request, request.POST.get("next")))
 
 
@@ -107,7 +109,11 @@ def invite(request):
     if form.is_valid():
         try:
             services.invite(
-                request.user, request.tenant, form.cleaned_data["email"], form.cleaned_data["role"], request=request
+                request.user,
+                request.tenant,
+                form.cleaned_data["email"],
+                form.cleaned_data["role"],
+                audit=Audit.of(request),
             )
         except services.TenancyError as error:
             form.add_error("email", str(error))
@@ -142,7 +148,7 @@ def resend_invitation(request, public_id):
     return _invitation_action(
         request,
         public_id,
-        lambda inv: services.resend_invitation(request.user, inv, request=request),
+        lambda inv: services.resend_invitation(request.user, inv, audit=Audit.of(request)),
         _("Invitation sent again to %(email)s."),
     )
 
@@ -153,7 +159,7 @@ def withdraw_invitation(request, public_id):
     return _invitation_action(
         request,
         public_id,
-        lambda inv: services.withdraw_invitation(request.user, inv, request=request),
+        lambda inv: services.withdraw_invitation(request.user, inv, audit=Audit.of(request)),
         _("Invitation to %(email)s withdrawn."),
     )
 
@@ -168,7 +174,9 @@ def change_invitation_role(request, public_id):
     return _invitation_action(
         request,
         public_id,
-        lambda inv: services.change_invitation_role(request.user, inv, form.cleaned_data["role"], request=request),
+        lambda inv: services.change_invitation_role(
+            request.user, inv, form.cleaned_data["role"], audit=Audit.of(request)
+        ),
         _("Role of the invitation to %(email)s changed."),
     )
 
@@ -196,7 +204,7 @@ def change_role(request, public_id):
     return _member_action(
         request,
         public_id,
-        lambda m: services.change_role(request.user, m, form.cleaned_data["role"], request=request),
+        lambda m: services.change_role(request.user, m, form.cleaned_data["role"], audit=Audit.of(request)),
         _("Role of %(name)s changed."),
     )
 
@@ -207,7 +215,7 @@ def remove_member(request, public_id):
     return _member_action(
         request,
         public_id,
-        lambda m: services.remove_member(request.user, m, request=request),
+        lambda m: services.remove_member(request.user, m, audit=Audit.of(request)),
         _("%(name)s no longer belongs to the company."),
     )
 

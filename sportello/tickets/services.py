@@ -6,8 +6,12 @@ import unicodedata
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from sportello.lib.errors import RuleViolation
+from sportello.notifications import services as notifications
 
 from . import emails
 from .models import Attachment, ListPreference, Message, Status, Ticket
@@ -15,8 +19,8 @@ from .models import Attachment, ListPreference, Message, Status, Ticket
 Event = Message.Event
 
 
-class TicketError(Exception):
-    """A request that breaks a rule of the tickets; its message is for the person who made it."""
+class TicketError(RuleViolation):
+    """A request that breaks a rule of the tickets."""
 
 
 # --- opening ------------------------------------------------------------------------
@@ -71,24 +75,27 @@ def reply_as_customer(
     if not ticket.accepts_customer_replies(now):
         raise TicketError(
             _("This ticket was closed more than %(days)s days ago and cannot be reopened: open a new ticket.")
-            % {"days": settings.TICKET_REOPEN_DAYS}
+            % {"days": settings.TICKET_REOPEN_DAYS},
+            code="reopen-period-over",
         )
+    if close and ticket.is_closed:
+        raise TicketError(_("The ticket is already closed."), code="already-closed")
     if close and not ticket.can_be_closed_by_customer(now):
         raise TicketError(
             _("A ticket can be closed only %(minutes)s minutes after its creation: this one from %(time)s.")
             % {
                 "minutes": settings.TICKET_CLOSE_AFTER_MINUTES,
                 "time": formats.time_format(timezone.localtime(ticket.closable_from()), "H:i"),
-            }
-            if not ticket.is_closed
-            else _("The ticket is already closed.")
+            },
+            code="too-early-to-close",
         )
     if priority is not None and priority not in ticket.allowed_priorities():
         raise TicketError(
-            _("An existing ticket cannot be given the priority “Blocking”: open a new ticket for a blocking problem.")
+            _("An existing ticket cannot be given the priority “Blocking”: open a new ticket for a blocking problem."),
+            code="blocking-priority-not-allowed",
         )
     if contact_person is not None and not ticket.possible_contact_people().filter(pk=contact_person.pk).exists():
-        raise TicketError(_("The contact person must belong to the company."))
+        raise TicketError(_("The contact person must belong to the company."), code="contact-person-not-member")
 
     message = Message.objects.create(
         tenant=ticket.tenant, ticket=ticket, author=actor, body=body.strip(), created_at=now
@@ -127,7 +134,7 @@ def reply_as_customer(
 
 def _require_operator(person) -> None:
     if not person.can_work_tickets:
-        raise TicketError(_("Only the vendor's operators can do this."))
+        raise TicketError(_("Only the vendor's operators can do this."), code="operators-only")
 
 
 @transaction.atomic
@@ -166,7 +173,8 @@ def change_status(actor, ticket: Ticket, status: str) -> None:
     if status not in Status.values or not ticket.can_move_to(status):
         raise TicketError(
             _("A ticket cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": ticket.get_status_display(), "new": Status(status).label if status in Status.values else status}
+            % {"old": ticket.get_status_display(), "new": Status(status).label if status in Status.values else status},
+            code="status-change-not-allowed",
         )
     now = timezone.now()
     old_status = ticket.status
@@ -212,6 +220,29 @@ def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: b
     # One e-mail, not two: the reply tells the customer the ticket's (possibly new) status.
     emails.send_operator_reply(ticket, message)
     return message
+
+
+# --- telling the operators -------------------------------------------------------------
+
+
+def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
+    """Tells the operators who should hear of it now (emails.operators_to_notify()) of a
+    new ticket or a customer's reply (R12): renders the e-mail `kind` once per language and
+    enqueues it to each of them. Run by a task (tasks.notify_operators), not inside the
+    customer's request. Returns how many e-mails were enqueued (0 when the ticket or the
+    message is gone, or the message is an internal note)."""
+    ticket = Ticket.objects.select_related("tenant", "requester", "assignee").filter(pk=ticket_id).first()
+    message = Message.objects.filter(pk=message_id, is_internal=False).first()
+    if ticket is None or message is None:
+        return 0
+    by_language: dict[str, list[str]] = {}
+    for operator in emails.operators_to_notify(ticket):
+        by_language.setdefault(operator.language, []).append(operator.email)
+    context = {"ticket": ticket, "message": message, "ticket_path": reverse("desk:ticket", args=[ticket.pk])}
+    with transaction.atomic():
+        for language, addresses in by_language.items():
+            notifications.send_email(kind=kind, to=addresses, language=language, context=context)
+    return sum(len(addresses) for addresses in by_language.values())
 
 
 # --- shared pieces ------------------------------------------------------------------

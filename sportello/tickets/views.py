@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sportello.access import customer_member_required
-from sportello.accounts.models import User
 from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services
+from .attachments import serve_attachment
+from .chat import chat_messages
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
-from .listing import filter_tickets, paginate
-from .models import Attachment, ListPreference, Message, Ticket
+from .listing import LIST_FIELDS, filter_tickets, paginate
+from .models import Attachment, ListPreference, Ticket
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
@@ -24,48 +25,6 @@ def get_ticket_for_member(request, number: int) -> Ticket:
     return get_for_tenant_or_404(
         Ticket.objects.select_related("requester", "contact_person", "assignee"), request.tenant, pk=number
     )
-
-
-# What a chat line shows of a message (not the typed text: its HTML was rendered when the
-# message was written) and of its author (not the password hash and the rest of the account).
-CHAT_FIELDS = ["id", "tenant_id", "ticket_id", "kind", "is_internal", "author_id", "body_html", "event", "old_value",
-               "new_value", "created_at"]  # fmt: skip
-AUTHOR_FIELDS = ["id", "first_name", "last_name", "email", "is_operator"]
-
-
-def chat_messages(ticket: Ticket, *, include_internal: bool = False) -> list[Message]:
-    """The chat of `ticket` in order, with authors and attachments, in three queries.
-
-    A long chat has hundreds of messages by a handful of people: each author is read
-    once (not joined to every message) and each message gets its attachments as
-    `message.files`, grouped here from one query, which costs a fraction of what
-    select_related and prefetch_related build for 200 rows."""
-    queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
-    if not include_internal:
-        queryset = queryset.public()
-    chat = list(queryset.only(*CHAT_FIELDS))
-    authors = User.objects.only(*AUTHOR_FIELDS).in_bulk({m.author_id for m in chat if m.author_id})
-    files: dict[int, list[Attachment]] = {}
-    for attachment in Attachment.objects.for_tenant(ticket.tenant).filter(message__in=[m.pk for m in chat]):
-        files.setdefault(attachment.message_id, []).append(attachment)
-    author_field = Message._meta.get_field("author")
-    for message in chat:
-        author_field.set_cached_value(message, authors.get(message.author_id))
-        message.files = files.get(message.pk, [])
-    return chat
-
-
-def serve_attachment(attachment: Attachment) -> FileResponse:
-    """Always a download, never rendered by the browser, under its cleaned original name."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- new request ----------------------------------------------------------------------
@@ -113,15 +72,6 @@ def _int(value) -> int:
 
 
 # --- the list ("Elenco richieste di assistenza") --------------------------------------
-
-# What a row of the list shows (and its cursor needs): 25 tickets and their people are
-# built on every view, and the full rows are three times as many fields.
-PERSON_FIELDS = ["first_name", "last_name", "email", "is_operator"]
-LIST_FIELDS = [
-    "id", "tenant_id", "title", "summary", "status", "priority", "area", "created_at", "closed_at", "last_reply_at",
-    "awaiting_vendor_since", "requester", "assignee",
-    *(f"requester__{name}" for name in PERSON_FIELDS), *(f"assignee__{name}" for name in PERSON_FIELDS),
-]  # fmt: skip
 
 
 def _saved_params(request) -> dict:
