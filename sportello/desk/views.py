@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sportello.access import operator_required, vendor_admin_required
 from sportello.accounts.models import SecurityEvent, User
+from sportello.idempotency.web import key_of
 from sportello.lib.audit import Audit
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
@@ -44,7 +45,9 @@ def company_new(request):
     form = TenantForm(request.POST or None)
     if form.is_valid():
         try:
-            tenant = tenants.onboard_tenant(request.user, audit=Audit.of(request), **form.cleaned_data)
+            tenant = tenants.onboard_tenant(
+                request.user, audit=Audit.of(request), idempotency_key=key_of(request), **form.cleaned_data
+            )
         except tenants.TenancyError as error:
             form.add_error("vat_number", str(error))
         else:
@@ -96,6 +99,7 @@ def operators(request):
                 is_vendor_admin=form.cleaned_data["is_vendor_admin"],
                 areas=form.cleaned_data["areas"],
                 audit=Audit.of(request),
+                idempotency_key=key_of(request),
             )
         except services.DeskError as error:
             form.add_error("email", str(error))
@@ -200,7 +204,12 @@ def _act(request, number, action, success_message):
 @operator_required
 @require_POST
 def take(request, number):
-    return _act(request, number, lambda t: tickets.take(request.user, t), _("You took the ticket."))
+    return _act(
+        request,
+        number,
+        lambda t: tickets.take(request.user, t, idempotency_key=key_of(request)),
+        _("You took the ticket."),
+    )
 
 
 @operator_required
@@ -213,7 +222,7 @@ def assign(request, number):
     return _act(
         request,
         number,
-        lambda t: tickets.assign(request.user, t, operator),
+        lambda t: tickets.assign(request.user, t, operator, idempotency_key=key_of(request)),
         _("Ticket assigned to %(name)s.") % {"name": operator.display_name},
     )
 
@@ -222,7 +231,12 @@ def assign(request, number):
 @require_POST
 def set_status(request, number):
     status = request.POST.get("status", "")
-    return _act(request, number, lambda t: tickets.change_status(request.user, t, status), _("Status changed."))
+    return _act(
+        request,
+        number,
+        lambda t: tickets.change_status(request.user, t, status, idempotency_key=key_of(request)),
+        _("Status changed."),
+    )
 
 
 @operator_required
@@ -234,7 +248,12 @@ def reply(request, number):
         return _ticket_page(request, found, status=400, reply_form=form)
     data = form.cleaned_data
     tickets.reply_as_operator(
-        request.user, found, body=data["body"], files=data["attachments"], internal=data["internal"]
+        request.user,
+        found,
+        body=data["body"],
+        files=data["attachments"],
+        internal=data["internal"],
+        idempotency_key=key_of(request),
     )
     messages.success(request, _("Internal note saved.") if data["internal"] else _("Reply sent to the customer."))
     return redirect(reverse("desk:ticket", args=[found.pk]) + "#chat-end")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sportello.accounts import services as accounts
 from sportello.accounts.models import User, normalize_email_address
+from sportello.idempotency import services as idempotency
 from sportello.lib.audit import Audit
 from sportello.lib.errors import RuleViolation
 
@@ -37,20 +38,40 @@ def create_tenant(actor: User | None, *, name: str, vat_number: str, audit: Audi
 
 
 @transaction.atomic
-def onboard_tenant(actor: User | None, *, name: str, vat_number: str, admin_email: str, audit: Audit) -> Tenant:
-    """Creates a company and invites its first administrator."""
+def onboard_tenant(
+    actor: User | None,
+    *,
+    name: str,
+    vat_number: str,
+    admin_email: str,
+    audit: Audit,
+    idempotency_key: str | None = None,
+) -> Tenant:
+    """Creates a company and invites its first administrator (R1). The same
+    `idempotency_key` again returns the company it created. Raises TenancyError."""
+    earlier = idempotency.claim(actor, idempotency_key, "tenants.onboard")
+    if earlier is not None:
+        return Tenant.objects.get(pk=earlier["tenant"])
     tenant = create_tenant(actor, name=name, vat_number=vat_number, audit=audit)
     invite(actor, tenant, admin_email, Role.ADMINISTRATOR, audit=audit)
+    idempotency.remember(actor, idempotency_key, "tenants.onboard", {"tenant": tenant.pk})
     return tenant
 
 
 @transaction.atomic
-def invite(actor: User | None, tenant: Tenant, email: str, role: str, *, audit: Audit) -> Invitation:
-    """Invites `email` to join `tenant` with `role`.
+def invite(
+    actor: User | None, tenant: Tenant, email: str, role: str, *, audit: Audit, idempotency_key: str | None = None
+) -> Invitation:
+    """Invites `email` to join `tenant` with `role` (R1, R5).
 
     A person without an account gets one, with temporary credentials (the manual's first
-    e-mail); everyone gets the invitation to join the company (the second).
+    e-mail); everyone gets the invitation to join the company (the second). The same
+    `idempotency_key` again returns the first invitation and sends nothing. Raises
+    TenancyError for a member, a pending invitation or one of the vendor's operators.
     """
+    earlier = idempotency.claim(actor, idempotency_key, "tenants.invite")
+    if earlier is not None:
+        return Invitation.objects.get(pk=earlier["invitation"])
     email = normalize_email_address(email)
     user = User.objects.filter(email=email).first()
     if user is not None and Membership.objects.for_tenant(tenant).filter(user=user).exists():
@@ -70,13 +91,20 @@ def invite(actor: User | None, tenant: Tenant, email: str, role: str, *, audit: 
     invitation = Invitation.objects.create(tenant=tenant, email=email, role=role, invited_by=actor)
     emails.send_invitation(invitation, user)
     accounts.record_event(Event.INVITATION_SENT, audit=audit, actor=actor, tenant=tenant, user=user, email=email)
+    idempotency.remember(actor, idempotency_key, "tenants.invite", {"invitation": invitation.pk})
     return invitation
 
 
 @transaction.atomic
-def resend_invitation(actor: User | None, invitation: Invitation, *, audit: Audit) -> None:
+def resend_invitation(
+    actor: User | None, invitation: Invitation, *, audit: Audit, idempotency_key: str | None = None
+) -> None:
     """Sends a pending invitation again; a person who never activated the account also
-    gets fresh temporary credentials (the old ones stop working)."""
+    gets fresh temporary credentials (the old ones stop working). The same
+    `idempotency_key` again sends nothing. Raises TenancyError unless it is pending."""
+    if idempotency.claim(actor, idempotency_key, "tenants.resend_invitation") is not None:
+        return
+    idempotency.remember(actor, idempotency_key, "tenants.resend_invitation", {"invitation": invitation.pk})
     _require_pending(invitation)
     user = User.objects.filter(email=invitation.email).first()
     if user is None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sportello.access import company_admin_required, is_operator, signed_in_required
 from sportello.accounts.flow import safe_next
 from sportello.accounts.models import SecurityEvent
+from sportello.idempotency.web import key_of
 from sportello.lib.audit import Audit
 
 from . import services
@@ -114,6 +115,7 @@ def invite(request):
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
                 audit=Audit.of(request),
+                idempotency_key=key_of(request),
             )
         except services.TenancyError as error:
             form.add_error("email", str(error))
@@ -148,7 +150,9 @@ def resend_invitation(request, public_id):
     return _invitation_action(
         request,
         public_id,
-        lambda inv: services.resend_invitation(request.user, inv, audit=Audit.of(request)),
+        lambda inv: services.resend_invitation(
+            request.user, inv, audit=Audit.of(request), idempotency_key=key_of(request)
+        ),
         _("Invitation sent again to %(email)s."),
     )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from sportello.idempotency import services as idempotency
 from sportello.lib.errors import RuleViolation
 from sportello.notifications import services as notifications
 
@@ -27,9 +28,15 @@ class TicketError(RuleViolation):
 
 
 @transaction.atomic
-def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None = None) -> Ticket:
-    """Opens a ticket for `tenant` on behalf of `actor` (the manual's "Invia Ticket"), with
-    its description as the first message of the chat, and tells customer and operators."""
+def open_ticket(
+    actor, tenant, *, data: dict, files=(), related: Ticket | None = None, idempotency_key: str | None = None
+) -> Ticket:
+    """Opens a ticket for `tenant` on behalf of `actor` (the manual's "Invia Ticket", §3),
+    with its description as the first message of the chat, and tells customer and
+    operators (R12). The same `idempotency_key` again returns the ticket it opened."""
+    earlier = idempotency.claim(actor, idempotency_key, "tickets.open")
+    if earlier is not None:
+        return Ticket.objects.get(pk=earlier["ticket"])
     now = timezone.now()
     ticket = Ticket.objects.create(
         tenant=tenant,
@@ -57,6 +64,7 @@ def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None =
     _attach(message, files)
     emails.send_ticket_opened(ticket, message)
     emails.send_new_ticket_to_operators(ticket, message)
+    idempotency.remember(actor, idempotency_key, "tickets.open", {"ticket": ticket.pk})
     return ticket
 
 
@@ -65,11 +73,24 @@ def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None =
 
 @transaction.atomic
 def reply_as_customer(
-    actor, ticket: Ticket, *, body: str, files=(), priority=None, contact_person=None, close=False
+    actor,
+    ticket: Ticket,
+    *,
+    body: str,
+    files=(),
+    priority=None,
+    contact_person=None,
+    close=False,
+    idempotency_key: str | None = None,
 ) -> Message:
     """A customer's reply (R8–R10), saving with it the priority and contact person chosen
     beside the chat; `close` closes the ticket with the reply. A reply to a postponed
-    ticket brings it back to the operators; one to a recently closed ticket reopens it."""
+    ticket brings it back to the operators; one to a recently closed ticket reopens it.
+    The same `idempotency_key` again returns the first reply and changes nothing.
+    Raises TicketError when a rule forbids it."""
+    earlier = idempotency.claim(actor, idempotency_key, "tickets.reply")
+    if earlier is not None:
+        return Message.objects.get(pk=earlier["message"])
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
     if not ticket.accepts_customer_replies(now):
@@ -126,6 +147,7 @@ def reply_as_customer(
     elif old_status == Status.CLOSED:
         emails.send_status_changed(ticket, old_status, message)
     emails.send_customer_reply_to_operators(ticket, message)
+    idempotency.remember(actor, idempotency_key, "tickets.reply", {"message": message.pk})
     return message
 
 
@@ -138,11 +160,15 @@ def _require_operator(person) -> None:
 
 
 @transaction.atomic
-def assign(actor, ticket: Ticket, operator) -> None:
+def assign(actor, ticket: Ticket, operator, *, idempotency_key: str | None = None) -> None:
     """Gives the ticket to `operator` ("take" when it is the actor). An unassigned ticket
-    becomes "In attesa": it has been taken in charge."""
+    becomes "In attesa": it has been taken in charge (R11). The same `idempotency_key`
+    again does nothing. Raises TicketError unless both are operators."""
     _require_operator(actor)
     _require_operator(operator)
+    if idempotency.claim(actor, idempotency_key, "tickets.assign") is not None:
+        return
+    idempotency.remember(actor, idempotency_key, "tickets.assign", {"operator": operator.pk})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == operator.pk:
         return
@@ -158,15 +184,20 @@ def assign(actor, ticket: Ticket, operator) -> None:
         emails.send_status_changed(ticket, old_status)
 
 
-def take(operator, ticket: Ticket) -> None:
-    assign(operator, ticket, operator)
+def take(operator, ticket: Ticket, *, idempotency_key: str | None = None) -> None:
+    """ "Prendi in carico": the operator assigns the ticket to themselves."""
+    assign(operator, ticket, operator, idempotency_key=idempotency_key)
 
 
 @transaction.atomic
-def change_status(actor, ticket: Ticket, status: str) -> None:
-    """Moves the ticket along R11's transitions; anything else is refused. Working states
-    need an operator: without one, the actor takes the ticket."""
+def change_status(actor, ticket: Ticket, status: str, *, idempotency_key: str | None = None) -> None:
+    """Moves the ticket along R11's transitions; anything else is refused (TicketError).
+    Working states need an operator: without one, the actor takes the ticket. The same
+    `idempotency_key` again does nothing."""
     _require_operator(actor)
+    if idempotency.claim(actor, idempotency_key, "tickets.change_status") is not None:
+        return
+    idempotency.remember(actor, idempotency_key, "tickets.change_status", {"status": status})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if status == ticket.status:
         return
@@ -192,10 +223,16 @@ def change_status(actor, ticket: Ticket, status: str) -> None:
 
 
 @transaction.atomic
-def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: bool = False) -> Message:
+def reply_as_operator(
+    actor, ticket: Ticket, *, body: str, files=(), internal: bool = False, idempotency_key: str | None = None
+) -> Message:
     """An operator's reply to the customer or, with `internal`, a note only operators see.
-    A reply to an unassigned ticket takes it."""
+    A reply to an unassigned ticket takes it. The same `idempotency_key` again returns the
+    first message and sends nothing."""
     _require_operator(actor)
+    earlier = idempotency.claim(actor, idempotency_key, "tickets.operator_reply")
+    if earlier is not None:
+        return Message.objects.get(pk=earlier["message"])
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
     message = Message.objects.create(
@@ -208,6 +245,7 @@ def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: b
         created_at=now,
     )
     _attach(message, files)
+    idempotency.remember(actor, idempotency_key, "tickets.operator_reply", {"message": message.pk})
     if internal:
         return message
     if ticket.status == Status.UNASSIGNED:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sportello.access import customer_member_required
+from sportello.idempotency.web import key_of
 from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services
@@ -40,7 +41,12 @@ def new(request):
             related = Ticket.objects.for_tenant(request.tenant).filter(pk=form.cleaned_data.get("related") or 0).first()
             data = form.cleaned_data
             ticket = services.open_ticket(
-                request.user, request.tenant, data=data, files=data["attachments"], related=related
+                request.user,
+                request.tenant,
+                data=data,
+                files=data["attachments"],
+                related=related,
+                idempotency_key=key_of(request),
             )
             messages.success(
                 request, _("Ticket #%(number)s has been sent to the support team.") % {"number": ticket.pk}
@@ -155,6 +161,7 @@ def reply(request, number):
                 priority=data["priority"],
                 contact_person=data["contact_person"],
                 close=data["close"],
+                idempotency_key=key_of(request),
             )
         except services.TicketError as error:
             form.add_error(None, str(error))
