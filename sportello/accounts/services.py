@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from ua_parser import parse as parse_user_agent
 
 from sportello.lib.audit import Audit
-from sportello.lib.ratelimit import Throttle
+from sportello.ratelimits.throttles import Throttle
 
 from . import emails, pictures
 from .models import LoginCode, SecurityEvent, TrustedDevice, User, hash_device_token, normalize_email_address
