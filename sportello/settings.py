@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sportello.dashboard",
     "sportello.desk",
     "sportello.idempotency",
+    "sportello.ratelimits",
     "sportello.pwa",
     "sportello.demo",
     "django.contrib.admin",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.LanguageMiddleware",
+    "sportello.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -117,7 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by every web process: rate limits live here. The table is made by `createcachetable`.
+# Shared by every web process (the desk's counts). The table is made by `createcachetable`.
+# Rate-limit counters are not here: they live in a table of their own (sportello.ratelimits).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -260,6 +263,8 @@ TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 180, minimum=1)
 TRUSTED_DEVICE_COOKIE_NAME = "__Host-trusted_device" if USES_HTTPS else "trusted_device"
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2023-02-08")
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# Pixels (width × height) a profile picture may have; its header is read before decoding.
+AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000, minimum=256 * 256)
 
 # Tickets (README: "Tickets").
 TICKET_CLOSE_AFTER_MINUTES = env_int("TICKET_CLOSE_AFTER_MINUTES", 5, minimum=0)
@@ -268,7 +273,9 @@ TICKETS_PER_PAGE = env_int("TICKETS_PER_PAGE", 25, minimum=5)
 # The manual: "è possibile allegare solo file di dimensioni inferiore a 4MB".
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
-DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_FILES
+# Django refuses a request with more files than this before any form sees it (a bare 400
+# that loses what was typed); the forms refuse more than ATTACHMENT_MAX_FILES with a message.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, ATTACHMENT_MAX_FILES * 2)
 # Uploads are measured while they stream: an oversized file is dropped at the limit.
 FILE_UPLOAD_HANDLERS = [
     "sportello.lib.uploads.SizeLimitedUploadHandler",

@@ -13,11 +13,22 @@ def new_avatar_name() -> str:
     return f"{uuid.uuid4().hex}.png"
 
 
+def decode(uploaded) -> None:
+    """Decodes every pixel of `uploaded` (its size already checked from the header, see
+    AvatarForm); raises OSError, SyntaxError or ValueError for a damaged file. A JPEG is
+    decoded at a reduced scale, all that the avatar needs."""
+    uploaded.seek(0)
+    with Image.open(uploaded) as image:
+        image.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))
+        image.load()
+
+
 def render_avatar(uploaded) -> bytes:
     """`uploaded` (an image file already validated by AvatarForm) as a square PNG of
     AVATAR_SIZE pixels. Re-encoding drops anything but the pixels (metadata, scripts)."""
     uploaded.seek(0)
     with Image.open(uploaded) as image:
+        image.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))
         image = ImageOps.exif_transpose(image).convert("RGBA")
         image = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()

@@ -66,7 +66,7 @@ def _complete_login(request, user: User, next_url: str, *, trust_device: bool = 
 
 @public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login(request):
     next_url = flow.safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
@@ -98,7 +98,7 @@ def login(request):
 
 @public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def code(request):
     user, next_url = flow.pending_login(request)
     if user is None:
@@ -131,7 +131,7 @@ def resend_code(request):
 
 @public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activate(request):
     """The manual's "Creazione Utente", reached only through temporary credentials."""
     user = flow.pending_activation(request)
@@ -211,7 +211,7 @@ def _profile_page(request, **forms):
 
 
 @signed_in_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     if request.method == "GET":
         return _profile_page(request)
@@ -291,7 +291,7 @@ def avatar(request, public_id):
 
 @public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recover_password(request):
     form = RecoveryForm(request.POST or None)
     if form.is_valid():

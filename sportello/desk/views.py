@@ -40,7 +40,7 @@ def companies(request):
 
 
 @vendor_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def company_new(request):
     form = TenantForm(request.POST or None)
     if form.is_valid():
@@ -88,7 +88,7 @@ def company_set_active(request, public_id):
 
 
 @vendor_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def operators(request):
     form = OperatorInvitationForm(request.POST or None)
     if form.is_valid():

@@ -32,7 +32,7 @@ def get_ticket_for_member(request, number: int) -> Ticket:
 
 
 @customer_member_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request):
     """The manual's "Nuova richiesta di assistenza", also the landing of the ERP's deep link."""
     if request.method == "POST":
