@@ -130,6 +130,9 @@ class SetPasswordForm(NewPasswordMixin):
 
 
 class ChangePasswordForm(NewPasswordMixin):
+    """The profile's "change password": the current password is checked by the service
+    (accounts.services.change_password), which counts wrong ones."""
+
     old_password = forms.CharField(
         label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -138,12 +141,6 @@ class ChangePasswordForm(NewPasswordMixin):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-
-    def clean_old_password(self):
-        password = self.cleaned_data["old_password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The current password is not right."), code="password_incorrect")
-        return password
 
 
 class ProfileForm(forms.ModelForm):

@@ -17,9 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from ua_parser import parse as parse_user_agent
 
 from sportello.lib.audit import Audit
+from sportello.lib.errors import RuleViolation
 from sportello.ratelimits.throttles import Throttle
 
 from . import emails, pictures
@@ -33,6 +35,19 @@ SIGN_IN_THROTTLE = Throttle("sign-in", free=5)
 SIGN_IN_ADDRESS_THROTTLE = Throttle("sign-in-address", free=30)
 CODE_THROTTLE = Throttle("code", free=10)
 RECOVERY_THROTTLE = Throttle("recovery", free=3)
+# Wrong codes are counted per account too, whatever the addresses they come from (ASVS
+# 5.0 V6.3.1, V6.6.3): past LOGIN_CODE_ACCOUNT_FAILURES a day, the account's codes stop
+# working for 5 minutes, then 10, 20, … up to a day. The owner's trusted devices need no
+# code, so an attacker who knows the password cannot keep the owner out with it.
+CODE_ACCOUNT_THROTTLE = Throttle(
+    "code-account", free=settings.LOGIN_CODE_ACCOUNT_FAILURES, first_delay=5 * 60, longest=24 * 3600, window=24 * 3600
+)
+# Wrong current passwords on the profile's "change password" form.
+PASSWORD_CHECK_THROTTLE = Throttle("password-check", free=5)
+
+
+class AccountError(RuleViolation):
+    """A request that breaks a rule of accounts and sign-in."""
 
 
 def record_event(
@@ -69,8 +84,7 @@ def issue_temporary_credentials(user: User) -> str:
     password = _temporary_password()
     user.set_password(password)
     user.temporary_password_expires_at = timezone.now() + timedelta(days=settings.TEMPORARY_CREDENTIALS_DAYS)
-    user.temporary_password_used_at = None
-    user.save(update_fields=["password", "temporary_password_expires_at", "temporary_password_used_at"])
+    user.save(update_fields=["password", "temporary_password_expires_at"])
     emails.send_temporary_credentials(user, password)
     return password
 
@@ -93,7 +107,6 @@ class FirstFactor(Enum):
     WRONG = "wrong"
     THROTTLED = "throttled"
     TEMPORARY_EXPIRED = "temporary_expired"
-    TEMPORARY_USED = "temporary_used"
     ACTIVATE = "activate"
     NEEDS_CODE = "needs_code"
     TRUSTED = "trusted"
@@ -104,13 +117,17 @@ def check_password_step(
 ) -> tuple[FirstFactor, User | None, int]:
     """Runs the first factor for `email`/`password` and says what comes next (R2, R3).
 
-    `device_token` is the trusted-device cookie of the browser, if any. Returns the
-    outcome, the user when the password was right, and the seconds to wait when
-    throttled. Temporary credentials are spent here: they work once.
+    `device_token` is the trusted-device cookie of the browser, if any: a browser the
+    owner trusted is not slowed down by the failures counted against the account
+    (someone else's), only by those of its address. Returns the outcome, the user when
+    the password was right, and the seconds to wait when throttled. Temporary
+    credentials lead to "Creazione Utente" until it is done or they expire (R2).
     """
     email = normalize_email_address(email)
     address = audit.ip_address
-    wait = max(SIGN_IN_THROTTLE.wait_seconds(account=email), SIGN_IN_ADDRESS_THROTTLE.wait_seconds(address=address))
+    wait = SIGN_IN_ADDRESS_THROTTLE.wait_seconds(address=address)
+    if not _is_trusted_browser_of(email, device_token):
+        wait = max(wait, SIGN_IN_THROTTLE.wait_seconds(account=email))
     if wait:
         record_event(Event.LOGIN_THROTTLED, audit=audit, email=email)
         return FirstFactor.THROTTLED, None, wait
@@ -124,12 +141,8 @@ def check_password_step(
 
     SIGN_IN_THROTTLE.reset(account=email)
     if user.has_temporary_password:
-        if user.temporary_password_used_at is not None:
-            return FirstFactor.TEMPORARY_USED, None, 0
         if user.temporary_password_expired():
             return FirstFactor.TEMPORARY_EXPIRED, None, 0
-        user.temporary_password_used_at = timezone.now()
-        user.save(update_fields=["temporary_password_used_at"])
         record_event(Event.TEMPORARY_LOGIN, audit=audit, user=user, actor=user)
         return FirstFactor.ACTIVATE, user, 0
     if not user.is_activated:
@@ -151,8 +164,7 @@ def activate(
     user.phone = phone
     user.set_password(password)
     user.activated_at = now
-    user.temporary_password_expires_at = None
-    user.temporary_password_used_at = None
+    user.temporary_password_expires_at = None  # the temporary credentials die here
     user.privacy_accepted_at = now
     user.privacy_version = settings.PRIVACY_NOTICE_VERSION
     user.language = language
@@ -172,17 +184,29 @@ class CodeCheck(Enum):
 
 
 def code_resend_wait(user: User) -> int:
-    """Seconds before another code may be sent to `user` (the cool-down)."""
+    """Seconds before another code may be sent to `user` (the cool-down after the latest
+    code, unless that one was used: a person who signed in may sign in again at once)."""
     latest = user.login_codes.order_by("-created_at").first()
-    if latest is None:
+    if latest is None or latest.used_at is not None:
         return 0
     ready_at = latest.created_at + timedelta(seconds=settings.LOGIN_CODE_RESEND_SECONDS)
     return max(0, int((ready_at - timezone.now()).total_seconds()) + (1 if ready_at > timezone.now() else 0))
 
 
+def _is_trusted_browser_of(email: str, device_token: str | None) -> bool:
+    if not device_token:
+        return False
+    return TrustedDevice.objects.valid().filter(user__email=email, token_hash=hash_device_token(device_token)).exists()
+
+
 @transaction.atomic
-def send_login_code(user: User, *, audit: Audit) -> LoginCode:
-    """Retires any earlier code and e-mails a new one (on the codes queue)."""
+def send_login_code(user: User, *, audit: Audit) -> bool:
+    """E-mails `user` a new code (on the priority queue) and retires the earlier one,
+    unless one was sent less than LOGIN_CODE_RESEND_SECONDS ago: then nothing is sent
+    and the earlier code stays valid, so a known password cannot be turned into a
+    stream of fresh codes (ASVS 5.0 V6.6.3). Returns whether a code was sent."""
+    if code_resend_wait(user):
+        return False
     now = timezone.now()
     user.login_codes.usable(now).update(expires_at=now)
     code = LoginCode.generate()
@@ -191,36 +215,46 @@ def send_login_code(user: User, *, audit: Audit) -> LoginCode:
     login_code.save()
     emails.send_login_code(user, code)
     record_event(Event.CODE_SENT, audit=audit, user=user, actor=user)
-    return login_code
+    return True
 
 
 @transaction.atomic
-def check_login_code(user: User, code: str, *, audit: Audit) -> CodeCheck:
-    """Checks a typed code against the user's latest one. After LOGIN_CODE_MAX_ATTEMPTS
-    wrong tries the code is dead, even for the right digits."""
+def check_login_code(user: User, code: str, *, audit: Audit) -> tuple[CodeCheck, int]:
+    """Checks a typed code against the user's latest one; returns the outcome and, when
+    THROTTLED, the seconds to wait. After LOGIN_CODE_MAX_ATTEMPTS wrong tries the code
+    is dead, even for the right digits; after LOGIN_CODE_ACCOUNT_FAILURES wrong codes on
+    the account (from any address) every code of the account stops working for a while,
+    and the owner is told by e-mail and in the security log (ASVS 5.0 V6.3.1)."""
     address = audit.ip_address
-    if CODE_THROTTLE.wait_seconds(address=address):
-        return CodeCheck.THROTTLED
+    wait = max(CODE_THROTTLE.wait_seconds(address=address), CODE_ACCOUNT_THROTTLE.wait_seconds(account=user.email))
+    if wait:
+        return CodeCheck.THROTTLED, wait
     login_code = (
         LoginCode.objects.select_for_update().filter(user=user, used_at__isnull=True).order_by("-created_at").first()
     )
     now = timezone.now()
     if login_code is None or login_code.expires_at <= now:
-        return CodeCheck.EXPIRED
+        return CodeCheck.EXPIRED, 0
     if login_code.failed_attempts >= settings.LOGIN_CODE_MAX_ATTEMPTS:
-        return CodeCheck.EXHAUSTED
+        return CodeCheck.EXHAUSTED, 0
     if not login_code.matches(code):
         login_code.failed_attempts += 1
         login_code.save(update_fields=["failed_attempts"])
         CODE_THROTTLE.record(address=address)
         record_event(Event.CODE_FAILED, audit=audit, user=user, actor=user)
+        if CODE_ACCOUNT_THROTTLE.record(account=user.email) == CODE_ACCOUNT_THROTTLE.free:
+            record_event(
+                Event.CODES_BLOCKED, audit=audit, user=user, detail=f"{CODE_ACCOUNT_THROTTLE.free} wrong codes"
+            )
+            emails.send_codes_blocked(user, CODE_ACCOUNT_THROTTLE.free)
         if login_code.failed_attempts >= settings.LOGIN_CODE_MAX_ATTEMPTS:
-            return CodeCheck.EXHAUSTED
-        return CodeCheck.WRONG
+            return CodeCheck.EXHAUSTED, 0
+        return CodeCheck.WRONG, 0
     login_code.used_at = now
     login_code.save(update_fields=["used_at"])
+    CODE_ACCOUNT_THROTTLE.reset(account=user.email)
     record_event(Event.CODE_ACCEPTED, audit=audit, user=user, actor=user)
-    return CodeCheck.ACCEPTED
+    return CodeCheck.ACCEPTED, 0
 
 
 # --- trusted devices ("Dispositivo sicuro") -------------------------------------------
@@ -281,9 +315,22 @@ def remove_all_devices(actor: User, *, audit: Audit) -> int:
 # --- passwords and profile ------------------------------------------------------------
 
 
-def change_password(user: User, new_password: str, *, audit: Audit) -> None:
-    """Sets a new password. Every session of the user ends (their auth hash changes): the
-    caller keeps its own session with django.contrib.auth's update_session_auth_hash."""
+def change_password(user: User, current_password: str, new_password: str, *, audit: Audit) -> None:
+    """Sets a new password (already checked by Django's validators) once the current one
+    is given. Every session of the user ends (their auth hash changes): the caller keeps
+    its own with django.contrib.auth's update_session_auth_hash. Raises AccountError
+    ("wrong-password", or "too-many-attempts" after PASSWORD_CHECK_THROTTLE's free tries,
+    ASVS 5.0 V6.3.1)."""
+    wait = PASSWORD_CHECK_THROTTLE.wait_seconds(account=user.email)
+    if wait:
+        raise AccountError(
+            _("Too many attempts. Try again in %(seconds)s seconds.") % {"seconds": wait}, code="too-many-attempts"
+        )
+    if not user.check_password(current_password):
+        PASSWORD_CHECK_THROTTLE.record(account=user.email)
+        record_event(Event.PASSWORD_CHECK_FAILED, audit=audit, user=user, actor=user)
+        raise AccountError(_("The current password is not right."), code="wrong-password")
+    PASSWORD_CHECK_THROTTLE.reset(account=user.email)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     record_event(Event.PASSWORD_CHANGED, audit=audit, user=user, actor=user)

@@ -27,17 +27,15 @@ FIRST_FACTOR_ERRORS = {
     FirstFactor.TEMPORARY_EXPIRED: gettext_lazy(
         "These temporary credentials have expired. Ask your company's administrator to send the invitation again."
     ),
-    FirstFactor.TEMPORARY_USED: gettext_lazy(
-        "These temporary credentials have already been used. Sign in with the password you chose, "
-        "or ask your company's administrator to send the invitation again."
-    ),
 }
 CODE_ERRORS = {
     CodeCheck.WRONG: gettext_lazy("The code is not right. Check the last e-mail you received and try again."),
     CodeCheck.EXHAUSTED: gettext_lazy("Too many wrong tries: this code no longer works. Ask for a new code."),
     CodeCheck.EXPIRED: gettext_lazy("The code has expired. Ask for a new code."),
-    CodeCheck.THROTTLED: gettext_lazy("Too many wrong codes from this address. Wait a few minutes and try again."),
 }
+CODES_THROTTLED = gettext_lazy(
+    "Too many wrong codes: codes do not work for %(minutes)s minutes. On a trusted device you can sign in without one."
+)
 
 
 def _landing(next_url: str) -> str:
@@ -83,7 +81,8 @@ def login(request):
             flow.remember_pending_activation(request, user, next_url)
             return redirect("accounts:activate")
         if outcome is FirstFactor.NEEDS_CODE:
-            services.send_login_code(user, audit=Audit.of(request))
+            if not services.send_login_code(user, audit=Audit.of(request)):
+                messages.info(request, _("A code was sent to you a moment ago: type the last one you received."))
             flow.remember_pending_login(request, user, next_url)
             return redirect("accounts:code")
         if outcome is FirstFactor.TRUSTED:
@@ -105,13 +104,20 @@ def code(request):
         messages.info(request, _("Your sign-in has expired. Please sign in again."))
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
+    status = 200
     if form.is_valid():
-        result = services.check_login_code(user, form.cleaned_data["code"], audit=Audit.of(request))
+        result, wait = services.check_login_code(user, form.cleaned_data["code"], audit=Audit.of(request))
         if result is CodeCheck.ACCEPTED:
             return _complete_login(request, user, next_url, trust_device=form.cleaned_data["trust_device"])
-        form.add_error("code", CODE_ERRORS[result])
+        if result is CodeCheck.THROTTLED:
+            form.add_error("code", CODES_THROTTLED % {"minutes": -(-wait // 60)})
+            status = 429
+        else:
+            form.add_error("code", CODE_ERRORS[result])
+    if form.errors and status == 200:
+        status = 400
     context = {"form": form, "email": user.email, "resend_wait": services.code_resend_wait(user)}
-    return render(request, "accounts/code.html", context, status=400 if form.errors else 200)
+    return render(request, "accounts/code.html", context, status=status)
 
 
 @public
@@ -120,12 +126,11 @@ def resend_code(request):
     user, _next_url = flow.pending_login(request)
     if user is None:
         return redirect("accounts:login")
-    wait = services.code_resend_wait(user)
-    if wait:
-        messages.error(request, _("Wait %(seconds)s seconds before asking for a new code.") % {"seconds": wait})
-    else:
-        services.send_login_code(user, audit=Audit.of(request))
+    if services.send_login_code(user, audit=Audit.of(request)):
         messages.success(request, _("A new code is on its way to your e-mail."))
+    else:
+        wait = services.code_resend_wait(user)
+        messages.error(request, _("Wait %(seconds)s seconds before asking for a new code.") % {"seconds": wait})
     return redirect("accounts:code")
 
 
@@ -198,7 +203,7 @@ def _remember_language(response, language: str) -> None:
 # --- profile ------------------------------------------------------------------------
 
 
-def _profile_page(request, **forms):
+def _profile_page(request, status=None, **forms):
     user = request.user
     context = {
         "profile_form": forms.get("profile_form") or ProfileForm(instance=user),
@@ -206,7 +211,8 @@ def _profile_page(request, **forms):
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
         "devices": user.trusted_devices.valid(),
     }
-    status = 400 if any(form.errors for form in forms.values()) else 200
+    if status is None:
+        status = 400 if any(form.errors for form in forms.values()) else 200
     return render(request, "accounts/profile.html", context, status=status)
 
 
@@ -231,7 +237,12 @@ def change_password(request):
     form = ChangePasswordForm(request.POST, user=request.user)
     if not form.is_valid():
         return _profile_page(request, password_form=form)
-    services.change_password(request.user, form.cleaned_data["new_password1"], audit=Audit.of(request))
+    data = form.cleaned_data
+    try:
+        services.change_password(request.user, data["old_password"], data["new_password1"], audit=Audit.of(request))
+    except services.AccountError as error:
+        form.add_error("old_password", error.message)
+        return _profile_page(request, status=429 if error.code == "too-many-attempts" else 400, password_form=form)
     update_session_auth_hash(request, request.user)
     messages.success(request, _("Your password has been changed. Your other sessions have been closed."))
     return redirect("accounts:profile")
