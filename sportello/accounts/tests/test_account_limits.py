@@ -104,7 +104,7 @@ def test_a_correct_password_does_not_send_a_fresh_code_within_the_cool_down(bob,
         from_address(number).post(LOGIN, {"email": bob.email, "password": PASSWORD})
 
     assert LoginCode.objects.filter(user=bob).count() == 1
-    assert len([mail for mail in mailbox.to(bob.email)]) == 1
+    assert len(mailbox.to(bob.email)) == 1
 
 
 def test_a_code_is_sent_again_at_once_after_a_successful_sign_in(bob, mailbox):
