@@ -260,6 +260,9 @@ LOGIN_CODE_MINUTES = env_int("LOGIN_CODE_MINUTES", 10, minimum=1)
 LOGIN_CODE_MAX_ATTEMPTS = env_int("LOGIN_CODE_MAX_ATTEMPTS", 5, minimum=1)
 LOGIN_CODE_RESEND_SECONDS = env_int("LOGIN_CODE_RESEND_SECONDS", 60, minimum=0)
 LOGIN_CODE_ACCOUNT_FAILURES = env_int("LOGIN_CODE_ACCOUNT_FAILURES", 10, minimum=3)
+# Another address for a ticket's notifications is confirmed by a link first (R6).
+CONTACT_ADDRESS_CONFIRM_DAYS = env_int("CONTACT_ADDRESS_CONFIRM_DAYS", 7, minimum=1)
+CONTACT_CONFIRMATIONS_PER_DAY = env_int("CONTACT_CONFIRMATIONS_PER_DAY", 5, minimum=1)
 TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 180, minimum=1)
 TRUSTED_DEVICE_COOKIE_NAME = "__Host-trusted_device" if USES_HTTPS else "trusted_device"
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2023-02-08")
@@ -274,6 +277,11 @@ TICKETS_PER_PAGE = env_int("TICKETS_PER_PAGE", 25, minimum=5)
 # The manual: "è possibile allegare solo file di dimensioni inferiore a 4MB".
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
+# What a customer, and a company, may send in an hour (each ticket and reply is e-mailed).
+TICKETS_PER_PERSON_PER_HOUR = env_int("TICKETS_PER_PERSON_PER_HOUR", 20, minimum=1)
+TICKETS_PER_COMPANY_PER_HOUR = env_int("TICKETS_PER_COMPANY_PER_HOUR", 100, minimum=1)
+REPLIES_PER_PERSON_PER_HOUR = env_int("REPLIES_PER_PERSON_PER_HOUR", 60, minimum=1)
+INVITATIONS_PER_COMPANY_PER_DAY = env_int("INVITATIONS_PER_COMPANY_PER_DAY", 50, minimum=1)
 # Django refuses a request with more files than this before any form sees it (a bare 400
 # that loses what was typed); the forms refuse more than ATTACHMENT_MAX_FILES with a message.
 DATA_UPLOAD_MAX_NUMBER_FILES = max(100, ATTACHMENT_MAX_FILES * 2)

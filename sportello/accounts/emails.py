@@ -52,3 +52,19 @@ def send_codes_blocked(user, failures: int) -> None:
         queue=OutboundEmail.Queue.CODES,
         context={"user": user, "failures": failures, "profile_path": reverse("accounts:profile")},
     )
+
+
+def send_address_confirmation(address, confirm_path: str) -> None:
+    """Asks the reader of `address` to confirm that they want a person's ticket
+    notifications (priority queue: the person is waiting for it)."""
+    send_email(
+        kind="address_confirmation",
+        to=address.email,
+        language=address.user.language,
+        queue=OutboundEmail.Queue.CODES,
+        context={
+            "person": address.user,
+            "confirm_path": confirm_path,
+            "days": settings.CONTACT_ADDRESS_CONFIRM_DAYS,
+        },
+    )

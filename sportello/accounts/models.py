@@ -213,6 +213,39 @@ class LoginCode(models.Model):
         return max(settings.LOGIN_CODE_MAX_ATTEMPTS - self.failed_attempts, 0)
 
 
+class ContactAddressQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+
+class ContactAddress(models.Model):
+    """An e-mail address, other than their account's, at which a person asked to hear of
+    a ticket (the new-ticket form's "E-mail", R6). Notifications go there only once
+    someone who reads it has confirmed it: otherwise a ticket's text would be mailed to
+    any address typed into the form, and the portal would be a mail relay."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_addresses")
+    email = models.EmailField(_("e-mail"), max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True, help_text=_("When the confirmation was last sent."))
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContactAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact address")
+        verbose_name_plural = _("contact addresses")
+        constraints = [models.UniqueConstraint("user", Lower("email"), name="contact_address_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.user}"
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email_address(self.email)
+        super().save(*args, **kwargs)
+
+
 def hash_device_token(token: str) -> str:
     # The token is 256 random bits, so a plain SHA-256 is enough to make a stolen
     # database row useless as a cookie; no slow hash is needed for that entropy.
@@ -298,6 +331,7 @@ class SecurityEvent(models.Model):
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password recovery requested")
         PASSWORD_RESET = "password_reset", _("Password recovered")
         PICTURE_CHANGED = "picture_changed", _("Picture changed")
+        ADDRESS_CONFIRMED = "address_confirmed", _("Address for notifications confirmed")
         INVITATION_SENT = "invitation_sent", _("Invitation sent")
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
         INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")

@@ -11,6 +11,7 @@ from enum import Enum
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -22,10 +23,18 @@ from ua_parser import parse as parse_user_agent
 
 from sportello.lib.audit import Audit
 from sportello.lib.errors import RuleViolation
-from sportello.ratelimits.throttles import Throttle
+from sportello.ratelimits.throttles import Quota, Throttle
 
 from . import emails, pictures
-from .models import LoginCode, SecurityEvent, TrustedDevice, User, hash_device_token, normalize_email_address
+from .models import (
+    ContactAddress,
+    LoginCode,
+    SecurityEvent,
+    TrustedDevice,
+    User,
+    hash_device_token,
+    normalize_email_address,
+)
 
 Event = SecurityEvent.Kind
 
@@ -44,6 +53,10 @@ CODE_ACCOUNT_THROTTLE = Throttle(
 )
 # Wrong current passwords on the profile's "change password" form.
 PASSWORD_CHECK_THROTTLE = Throttle("password-check", free=5)
+# Confirmations of other addresses a person may have sent in a day (a fixed text, but still
+# mail to an address they chose).
+CONFIRMATION_QUOTA = Quota("contact-confirmation", "CONTACT_CONFIRMATIONS_PER_DAY", period=24 * 3600)
+CONFIRMATION_SALT = "sportello.accounts.ContactAddress"
 
 
 class AccountError(RuleViolation):
@@ -397,3 +410,49 @@ def change_picture(user: User, uploaded, *, audit: Audit) -> None:
         user.avatar.storage.delete(old_name)
     detail = "removed" if uploaded is None else "changed"
     record_event(Event.PICTURE_CHANGED, audit=audit, user=user, actor=user, detail=detail)
+
+
+# --- other addresses for a ticket's notifications (R6) ------------------------------
+
+
+def ask_to_confirm_address(user: User, email: str) -> ContactAddress | None:
+    """Records that `user` wants notifications at `email` too, and e-mails that address a
+    link to confirm it (once a day at most, and at most CONTACT_CONFIRMATIONS_PER_DAY
+    addresses a day for one person). Returns None for the account's own address, else the
+    address, which is confirmed only once the link is followed. The confirmation carries
+    no text of the person's: until confirmed, the address gets nothing else."""
+    email = normalize_email_address(email)
+    if not email or email == user.email:
+        return None
+    address, _created = ContactAddress.objects.get_or_create(user=user, email=email)
+    now = timezone.now()
+    if address.confirmed_at is not None:
+        return address
+    if address.last_sent_at is not None and now - address.last_sent_at < timedelta(days=1):
+        return address
+    if CONFIRMATION_QUOTA.wait_seconds(person=user.pk):
+        return address
+    CONFIRMATION_QUOTA.record(person=user.pk)
+    address.last_sent_at = now
+    address.save(update_fields=["last_sent_at"])
+    token = signing.dumps(address.public_id.hex, salt=CONFIRMATION_SALT)
+    emails.send_address_confirmation(address, reverse("accounts:confirm_address", args=[token]))
+    return address
+
+
+def address_to_confirm(token: str) -> ContactAddress | None:
+    """The address a confirmation link names, if the link is genuine and not older than
+    CONTACT_ADDRESS_CONFIRM_DAYS; else None."""
+    try:
+        public_id = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.CONTACT_ADDRESS_CONFIRM_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return ContactAddress.objects.select_related("user").filter(public_id=public_id).first()
+
+
+def confirm_address(address: ContactAddress, *, audit: Audit) -> None:
+    """Whoever reads `address` agreed to receive the notifications: from now on they do."""
+    if address.confirmed_at is None:
+        address.confirmed_at = timezone.now()
+        address.save(update_fields=["confirmed_at"])
+        record_event(Event.ADDRESS_CONFIRMED, audit=audit, user=address.user, email=address.email)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("profile/devices/<uuid:public_id>/remove/", views.remove_device, name="remove_device"),
     path("profile/devices/remove/", views.remove_all_devices, name="remove_all_devices"),
     path("avatars/<uuid:public_id>/", views.avatar, name="avatar"),
+    path("addresses/confirm/<str:token>/", views.confirm_address, name="confirm_address"),
 ]

@@ -297,6 +297,20 @@ def avatar(request, public_id):
     return response
 
 
+@public
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_address(request, token):
+    """The link of the e-mail sent to another address for a person's notifications: the
+    reader confirms with a button (no change on GET)."""
+    address = services.address_to_confirm(token)
+    if request.method == "POST" and address is not None:
+        services.confirm_address(address, audit=Audit.of(request))
+        messages.success(request, _("Address confirmed: it will receive the notifications."))
+        return redirect(request.path)
+    return render(request, "accounts/confirm_address.html", {"address": address}, status=200 if address else 400)
+
+
 # --- password recovery ("Recupera password") ---------------------------------------
 
 

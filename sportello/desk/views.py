@@ -15,6 +15,7 @@ from sportello.access import operator_required, vendor_admin_required
 from sportello.accounts.models import SecurityEvent, User
 from sportello.idempotency.web import key_of
 from sportello.lib.audit import Audit
+from sportello.lib.errors import RuleViolation
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
@@ -23,7 +24,6 @@ from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import chat_messages
 from sportello.tickets.listing import LIST_FIELDS, paginate
 from sportello.tickets.models import Area, Attachment, Ticket
-from sportello.tickets.services import TicketError
 
 from . import services
 from .companies import count_people_and_open_tickets
@@ -48,7 +48,7 @@ def company_new(request):
             tenant = tenants.onboard_tenant(
                 request.user, audit=Audit.of(request), idempotency_key=key_of(request), **form.cleaned_data
             )
-        except tenants.TenancyError as error:
+        except RuleViolation as error:
             form.add_error("vat_number", str(error))
         else:
             messages.success(
@@ -101,7 +101,7 @@ def operators(request):
                 audit=Audit.of(request),
                 idempotency_key=key_of(request),
             )
-        except services.DeskError as error:
+        except RuleViolation as error:
             form.add_error("email", str(error))
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
@@ -194,7 +194,7 @@ def _act(request, number, action, success_message):
     found = _operator_ticket(number)
     try:
         action(found)
-    except TicketError as error:
+    except RuleViolation as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success_message)

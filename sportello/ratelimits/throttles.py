@@ -9,9 +9,11 @@ here, small.
 """
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -58,23 +60,66 @@ class Throttle:
         Counter.objects.filter(key__in=self._keys(identities)).delete()
 
     def _count(self, key: str, now) -> int:
-        expires_at = now + timedelta(seconds=self.window + self.longest)
-        with transaction.atomic():
-            counter = Counter.objects.select_for_update().filter(key=key).first()
-            if counter is None:
-                try:
-                    with transaction.atomic():
-                        counter = Counter.objects.create(key=key, count=0, expires_at=expires_at)
-                except IntegrityError:  # another process counted the first attempt meanwhile
-                    counter = Counter.objects.select_for_update().get(key=key)
-            counter.count = 1 if counter.expires_at <= now else counter.count + 1
-            counter.expires_at = expires_at
+        with _locked_counter(key, now, now + timedelta(seconds=self.window + self.longest)) as counter:
+            counter.count += 1
+            # The window restarts with every attempt: it ends a while after the last one.
+            counter.expires_at = now + timedelta(seconds=self.window + self.longest)
             counter.blocked_until = None
             if counter.count >= self.free:
                 delay = min(self.first_delay * 2 ** (counter.count - self.free), self.longest)
                 counter.blocked_until = now + timedelta(seconds=delay)
-            counter.save(update_fields=["count", "expires_at", "blocked_until"])
             return counter.count
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `limit` actions in each `period` (seconds) for each identity: a window
+    that opens with the first action and ends `period` later, e.g. tickets a person may
+    open in an hour. Unlike a Throttle it counts what succeeded, not what failed. The
+    limit is read from the setting named `setting` each time (it is configurable)."""
+
+    scope: str
+    setting: str
+    period: int = 60 * 60
+
+    @property
+    def limit(self) -> int:
+        return getattr(settings, self.setting)
+
+    def _keys(self, identities: dict) -> list[str]:
+        return Throttle(self.scope)._keys(identities)
+
+    def wait_seconds(self, **identities: str | int | None) -> int:
+        """Seconds until one more action is allowed for all of these identities (0: now)."""
+        now = timezone.now()
+        full = Counter.objects.filter(key__in=self._keys(identities), expires_at__gt=now, count__gte=self.limit)
+        ends = full.values_list("expires_at", flat=True)
+        return max([0, *(int((end - now).total_seconds()) + 1 for end in ends)])
+
+    def record(self, **identities: str | int | None) -> None:
+        """Counts one action against every identity given."""
+        now = timezone.now()
+        for key in self._keys(identities):
+            with _locked_counter(key, now, now + timedelta(seconds=self.period)) as counter:
+                counter.count += 1
+
+
+@contextmanager
+def _locked_counter(key: str, now, expires_at):
+    """The counter `key` under a row lock, made (empty) if missing or started afresh if its
+    window is over; saved when the block ends without an error."""
+    with transaction.atomic():
+        counter = Counter.objects.select_for_update().filter(key=key).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    counter = Counter.objects.create(key=key, count=0, expires_at=expires_at)
+            except IntegrityError:  # another process counted the first attempt meanwhile
+                counter = Counter.objects.select_for_update().get(key=key)
+        if counter.expires_at <= now:
+            counter.count, counter.blocked_until, counter.expires_at = 0, None, expires_at
+        yield counter
+        counter.save(update_fields=["count", "expires_at", "blocked_until"])
 
 
 def prune_expired(now=None) -> int:

@@ -14,6 +14,7 @@ from sportello.accounts.models import User, normalize_email_address
 from sportello.idempotency import services as idempotency
 from sportello.lib.audit import Audit
 from sportello.lib.errors import RuleViolation
+from sportello.ratelimits.throttles import Quota
 
 from . import emails
 from .models import Invitation, Membership, Role, Tenant
@@ -72,6 +73,7 @@ def invite(
     earlier = idempotency.claim(actor, idempotency_key, "tenants.invite")
     if earlier is not None:
         return Invitation.objects.get(pk=earlier["invitation"])
+    _require_invitation_quota(actor, tenant)
     email = normalize_email_address(email)
     user = User.objects.filter(email=email).first()
     if user is not None and Membership.objects.for_tenant(tenant).filter(user=user).exists():
@@ -106,6 +108,7 @@ def resend_invitation(
         return
     idempotency.remember(actor, idempotency_key, "tenants.resend_invitation", {"invitation": invitation.pk})
     _require_pending(invitation)
+    _require_invitation_quota(actor, invitation.tenant)
     user = User.objects.filter(email=invitation.email).first()
     if user is None:
         user = accounts.create_invited_user(invitation.email)
@@ -207,6 +210,25 @@ def set_tenant_active(actor: User, tenant: Tenant, active: bool, *, audit: Audit
     tenant.save(update_fields=["is_active"])
     kind = Event.TENANT_REACTIVATED if active else Event.TENANT_DEACTIVATED
     accounts.record_event(kind, audit=audit, actor=actor, tenant=tenant, detail=tenant.name)
+
+
+# Invitations (and invitations sent again) a company's administrators may send in a day:
+# each mails an address of their choice.
+INVITATION_QUOTA = Quota("invitations", "INVITATIONS_PER_COMPANY_PER_DAY", period=24 * 3600)
+
+
+def _require_invitation_quota(actor: User | None, tenant: Tenant) -> None:
+    if actor is None or actor.is_operator:  # the vendor onboarding a company
+        return
+    wait = INVITATION_QUOTA.wait_seconds(company=tenant.pk)
+    if wait:
+        raise TenancyError(
+            _("Your company has sent %(count)s invitations today, the most the portal accepts: try again in "
+              "%(hours)s hours, or ask the support team.")
+            % {"count": INVITATION_QUOTA.limit, "hours": -(-wait // 3600)},
+            code="quota-reached",
+        )  # fmt: skip
+    INVITATION_QUOTA.record(company=tenant.pk)
 
 
 def _require_pending(invitation: Invitation) -> None:

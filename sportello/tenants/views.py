@@ -13,6 +13,7 @@ from sportello.accounts.flow import safe_next
 from sportello.accounts.models import SecurityEvent
 from sportello.idempotency.web import key_of
 from sportello.lib.audit import Audit
+from sportello.lib.errors import RuleViolation
 
 from . import services
 from .forms import InvitationForm, RoleForm
@@ -117,7 +118,7 @@ def invite(request):
                 audit=Audit.of(request),
                 idempotency_key=key_of(request),
             )
-        except services.TenancyError as error:
+        except RuleViolation as error:
             form.add_error("email", str(error))
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
@@ -137,7 +138,7 @@ def _invitation_action(request, public_id, action, success_message):
     invitation = get_for_tenant_or_404(Invitation, request.tenant, public_id=public_id)
     try:
         action(invitation)
-    except services.TenancyError as error:
+    except RuleViolation as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success_message % {"email": invitation.email})
@@ -191,7 +192,7 @@ def _member_action(request, public_id, action, success_message):
     )
     try:
         action(membership)
-    except services.TenancyError as error:
+    except RuleViolation as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success_message % {"name": membership.user.display_name})

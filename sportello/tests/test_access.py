@@ -107,6 +107,7 @@ TABLE = {
     "accounts:privacy": row(everyone=200),
     "accounts:set_language": row("post", data={"language": "en", "next": "/"}, everyone="/"),
     "accounts:recover_password": row(everyone=200),
+    "accounts:confirm_address": row("post", arguments=lambda o: {"token": "not-a-signed-token"}, everyone=400),
     "accounts:recover_password_sent": row(everyone=200),
     "accounts:reset_password": row(arguments=lambda o: {"uidb64": "MQ", "token": "set-password"}, everyone=200),
     # The profile: one's own account only.

@@ -230,10 +230,18 @@ class Ticket(TenantOwned):
         return User.objects.filter(pk__in=members).order_by("last_name", "first_name", "email")
 
     def customer_addresses(self) -> list[str]:
-        """Where the customer's notifications go: the ticket's e-mail and the accounts of the
-        requester and of the contact person (R6: a changed e-mail gets them too)."""
-        addresses = [self.email, self.requester.email, self.contact_person.email]
-        return list(dict.fromkeys(address.lower() for address in addresses if address))
+        """Where the customer's notifications go: the accounts of the requester and of the
+        contact person, and the ticket's e-mail when it is another address (R6: "both
+        addresses") once its reader has confirmed it (accounts.ContactAddress)."""
+        from sportello.accounts.models import ContactAddress
+
+        accounts = [self.requester.email, self.contact_person.email]
+        email = (self.email or "").lower()
+        if email and email not in accounts:
+            confirmed = ContactAddress.objects.confirmed().filter(user=self.requester_id, email=email).exists()
+            if not confirmed:
+                email = ""
+        return list(dict.fromkeys(address.lower() for address in [email, *accounts] if address))
 
 
 class MessageQuerySet(TenantScopedQuerySet):

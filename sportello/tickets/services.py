@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from sportello.accounts import services as accounts
 from sportello.idempotency import services as idempotency
 from sportello.lib.errors import RuleViolation
 from sportello.notifications import services as notifications
+from sportello.ratelimits.throttles import Quota
 
 from . import emails
 from .models import Attachment, ListPreference, Message, Status, Ticket
@@ -22,6 +24,21 @@ Event = Message.Event
 
 class TicketError(RuleViolation):
     """A request that breaks a rule of the tickets."""
+
+
+# What one customer, and one company, may send in an hour: enough for any real use, and a
+# bound on the e-mails a script could make the portal send (issue 14, item 6).
+TICKET_QUOTA = Quota("tickets", "TICKETS_PER_PERSON_PER_HOUR")
+COMPANY_TICKET_QUOTA = Quota("company-tickets", "TICKETS_PER_COMPANY_PER_HOUR")
+REPLY_QUOTA = Quota("replies", "REPLIES_PER_PERSON_PER_HOUR")
+
+
+def _require_quota(quota: Quota, message: str, **identities) -> None:
+    """Raises TicketError ("quota-reached") with `message` (a text with %(count)s and
+    %(minutes)s) when `quota` is used up for one of `identities`."""
+    wait = quota.wait_seconds(**identities)
+    if wait:
+        raise TicketError(message % {"count": quota.limit, "minutes": -(-wait // 60)}, code="quota-reached")
 
 
 # --- opening ------------------------------------------------------------------------
@@ -37,6 +54,20 @@ def open_ticket(
     earlier = idempotency.claim(actor, idempotency_key, "tickets.open")
     if earlier is not None:
         return Ticket.objects.get(pk=earlier["ticket"])
+    _require_quota(
+        TICKET_QUOTA,
+        _("You have opened %(count)s tickets in the last hour, the most the portal accepts: try again in "
+          "%(minutes)s minutes, or call the support team."),
+        person=actor.pk,
+    )  # fmt: skip
+    _require_quota(
+        COMPANY_TICKET_QUOTA,
+        _("Your company has opened %(count)s tickets in the last hour, the most the portal accepts: try again in "
+          "%(minutes)s minutes, or call the support team."),
+        company=tenant.pk,
+    )  # fmt: skip
+    TICKET_QUOTA.record(person=actor.pk)
+    COMPANY_TICKET_QUOTA.record(company=tenant.pk)
     now = timezone.now()
     ticket = Ticket.objects.create(
         tenant=tenant,
@@ -62,6 +93,7 @@ def open_ticket(
         tenant=tenant, ticket=ticket, author=actor, body=ticket.description, created_at=now
     )
     _attach(message, files)
+    accounts.ask_to_confirm_address(actor, ticket.email)
     emails.send_ticket_opened(ticket, message)
     emails.send_new_ticket_to_operators(ticket, message)
     idempotency.remember(actor, idempotency_key, "tickets.open", {"ticket": ticket.pk})
@@ -91,6 +123,13 @@ def reply_as_customer(
     earlier = idempotency.claim(actor, idempotency_key, "tickets.reply")
     if earlier is not None:
         return Message.objects.get(pk=earlier["message"])
+    _require_quota(
+        REPLY_QUOTA,
+        _("You have sent %(count)s replies in the last hour, the most the portal accepts: try again in "
+          "%(minutes)s minutes, or call the support team."),
+        person=actor.pk,
+    )  # fmt: skip
+    REPLY_QUOTA.record(person=actor.pk)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
     if not ticket.accepts_customer_replies(now):

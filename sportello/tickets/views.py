@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sportello.access import customer_member_required
 from sportello.idempotency.web import key_of
+from sportello.lib.errors import RuleViolation
 from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services
@@ -40,18 +41,28 @@ def new(request):
         if form.is_valid():
             related = Ticket.objects.for_tenant(request.tenant).filter(pk=form.cleaned_data.get("related") or 0).first()
             data = form.cleaned_data
-            ticket = services.open_ticket(
-                request.user,
-                request.tenant,
-                data=data,
-                files=data["attachments"],
-                related=related,
-                idempotency_key=key_of(request),
-            )
-            messages.success(
-                request, _("Ticket #%(number)s has been sent to the support team.") % {"number": ticket.pk}
-            )
-            return redirect("tickets:detail", number=ticket.pk)
+            try:
+                ticket = services.open_ticket(
+                    request.user,
+                    request.tenant,
+                    data=data,
+                    files=data["attachments"],
+                    related=related,
+                    idempotency_key=key_of(request),
+                )
+            except RuleViolation as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("Ticket #%(number)s has been sent to the support team.") % {"number": ticket.pk}
+                )
+                if ticket.email.lower() not in ticket.customer_addresses():
+                    messages.info(
+                        request,
+                        _("%(email)s will get the notifications once its reader confirms it: we sent a link there.")
+                        % {"email": ticket.email},
+                    )
+                return redirect("tickets:detail", number=ticket.pk)
     else:
         form = NewTicketForm(initial=_new_ticket_initial(request))
     return render(request, "tickets/new.html", {"form": form}, status=400 if form.errors else 200)
@@ -163,7 +174,7 @@ def reply(request, number):
                 close=data["close"],
                 idempotency_key=key_of(request),
             )
-        except services.TicketError as error:
+        except RuleViolation as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Ticket closed.") if data["close"] else _("Reply sent."))

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from sportello.ratelimits.models import Counter
-from sportello.ratelimits.throttles import Throttle, prune_expired
+from sportello.ratelimits.throttles import Quota, Throttle, prune_expired
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,19 @@ def test_identities_are_stored_as_digests_never_as_typed():
     keys = list(Counter.objects.values_list("key", flat=True))
     assert len(keys) == 2
     assert not any("bob" in key or "192.0.2" in key for key in keys)
+
+
+def test_a_quota_allows_its_limit_in_each_period(clock, settings):
+    settings.TEST_QUOTA = 3
+    quota = Quota("tickets", "TEST_QUOTA", period=3600)
+    waits = []
+    for _ in range(4):
+        waits.append(quota.wait_seconds(person=7, company=3))
+        if not waits[-1]:
+            quota.record(person=7, company=3)
+
+    assert waits[:3] == [0, 0, 0]
+    assert 3590 < waits[3] <= 3601
+    assert quota.wait_seconds(person=8) == 0, "another person has a quota of their own"
+    clock.shift(timedelta(hours=1))
+    assert quota.wait_seconds(person=7, company=3) == 0
