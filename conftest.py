@@ -27,5 +27,8 @@ def pytest_configure(config):
     for chatty in ("mail.log", "django.tasks", "django_tasks_db"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     settings.WHITENOISE_AUTOREFRESH = True
+    # Tests open many tickets in a moment as one person; the quotas' own tests set theirs.
+    settings.TICKETS_PER_PERSON_PER_HOUR = settings.TICKETS_PER_COMPANY_PER_HOUR = 10_000
+    settings.REPLIES_PER_PERSON_PER_HOUR = 10_000
     # Fast hashing keeps the suite quick; the Argon2 configuration itself is tested separately.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]

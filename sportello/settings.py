@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "sportello.tickets",
     "sportello.dashboard",
     "sportello.desk",
+    "sportello.idempotency",
+    "sportello.ratelimits",
     "sportello.pwa",
     "sportello.demo",
     "django.contrib.admin",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.LanguageMiddleware",
+    "sportello.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -93,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["sportello.lib.templatetags.icons"],
+            "builtins": ["sportello.lib.templatetags.icons", "sportello.idempotency.templatetags.idempotency"],
             "libraries": {"choices": "sportello.lib.templatetags.choices"},
         },
     },
@@ -116,7 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by every web process: rate limits live here. The table is made by `createcachetable`.
+# Shared by every web process (the desk's counts). The table is made by `createcachetable`.
+# Rate-limit counters are not here: they live in a table of their own (sportello.ratelimits).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -255,10 +259,16 @@ TEMPORARY_CREDENTIALS_DAYS = env_int("TEMPORARY_CREDENTIALS_DAYS", 7, minimum=1)
 LOGIN_CODE_MINUTES = env_int("LOGIN_CODE_MINUTES", 10, minimum=1)
 LOGIN_CODE_MAX_ATTEMPTS = env_int("LOGIN_CODE_MAX_ATTEMPTS", 5, minimum=1)
 LOGIN_CODE_RESEND_SECONDS = env_int("LOGIN_CODE_RESEND_SECONDS", 60, minimum=0)
+LOGIN_CODE_ACCOUNT_FAILURES = env_int("LOGIN_CODE_ACCOUNT_FAILURES", 10, minimum=3)
+# Another address for a ticket's notifications is confirmed by a link first (R6).
+CONTACT_ADDRESS_CONFIRM_DAYS = env_int("CONTACT_ADDRESS_CONFIRM_DAYS", 7, minimum=1)
+CONTACT_CONFIRMATIONS_PER_DAY = env_int("CONTACT_CONFIRMATIONS_PER_DAY", 5, minimum=1)
 TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 180, minimum=1)
 TRUSTED_DEVICE_COOKIE_NAME = "__Host-trusted_device" if USES_HTTPS else "trusted_device"
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2023-02-08")
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# Pixels (width × height) a profile picture may have; its header is read before decoding.
+AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000, minimum=256 * 256)
 
 # Tickets (README: "Tickets").
 TICKET_CLOSE_AFTER_MINUTES = env_int("TICKET_CLOSE_AFTER_MINUTES", 5, minimum=0)
@@ -267,7 +277,14 @@ TICKETS_PER_PAGE = env_int("TICKETS_PER_PAGE", 25, minimum=5)
 # The manual: "è possibile allegare solo file di dimensioni inferiore a 4MB".
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
-DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_FILES
+# What a customer, and a company, may send in an hour (each ticket and reply is e-mailed).
+TICKETS_PER_PERSON_PER_HOUR = env_int("TICKETS_PER_PERSON_PER_HOUR", 20, minimum=1)
+TICKETS_PER_COMPANY_PER_HOUR = env_int("TICKETS_PER_COMPANY_PER_HOUR", 100, minimum=1)
+REPLIES_PER_PERSON_PER_HOUR = env_int("REPLIES_PER_PERSON_PER_HOUR", 60, minimum=1)
+INVITATIONS_PER_COMPANY_PER_DAY = env_int("INVITATIONS_PER_COMPANY_PER_DAY", 50, minimum=1)
+# Django refuses a request with more files than this before any form sees it (a bare 400
+# that loses what was typed); the forms refuse more than ATTACHMENT_MAX_FILES with a message.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, ATTACHMENT_MAX_FILES * 2)
 # Uploads are measured while they stream: an oversized file is dropped at the limit.
 FILE_UPLOAD_HANDLERS = [
     "sportello.lib.uploads.SizeLimitedUploadHandler",

@@ -6,9 +6,11 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from sportello.access import public
 from sportello.notifications.services import oldest_waiting_age
 
 
+@public
 @require_safe
 def home(request):
     if request.user.is_authenticated:
@@ -16,6 +18,7 @@ def home(request):
     return redirect("accounts:login")
 
 
+@public
 @never_cache
 @require_safe
 def healthz(request):

@@ -40,3 +40,31 @@ def send_password_reset(user, reset_path: str) -> None:
         language=user.language,
         context={"user": user, "reset_path": reset_path, "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
     )
+
+
+def send_codes_blocked(user, failures: int) -> None:
+    """Tells the owner that their account's codes stopped working after `failures` wrong
+    ones: someone who knows their password may be trying to sign in."""
+    send_email(
+        kind="codes_blocked",
+        to=user.email,
+        language=user.language,
+        queue=OutboundEmail.Queue.CODES,
+        context={"user": user, "failures": failures, "profile_path": reverse("accounts:profile")},
+    )
+
+
+def send_address_confirmation(address, confirm_path: str) -> None:
+    """Asks the reader of `address` to confirm that they want a person's ticket
+    notifications (priority queue: the person is waiting for it)."""
+    send_email(
+        kind="address_confirmation",
+        to=address.email,
+        language=address.user.language,
+        queue=OutboundEmail.Queue.CODES,
+        context={
+            "person": address.user,
+            "confirm_path": confirm_path,
+            "days": settings.CONTACT_ADDRESS_CONFIRM_DAYS,
+        },
+    )

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
+from . import pictures
 from .models import User
 
 
@@ -128,6 +130,9 @@ class SetPasswordForm(NewPasswordMixin):
 
 
 class ChangePasswordForm(NewPasswordMixin):
+    """The profile's "change password": the current password is checked by the service
+    (accounts.services.change_password), which counts wrong ones."""
+
     old_password = forms.CharField(
         label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -136,12 +141,6 @@ class ChangePasswordForm(NewPasswordMixin):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-
-    def clean_old_password(self):
-        password = self.cleaned_data["old_password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The current password is not right."), code="password_incorrect")
-        return password
 
 
 class ProfileForm(forms.ModelForm):
@@ -156,8 +155,29 @@ class ProfileForm(forms.ModelForm):
         }
 
 
+def too_many_pixels() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("The picture has too many pixels: at most %(megapixels)s million."),
+        params={"megapixels": settings.AVATAR_MAX_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
+class PictureField(forms.ImageField):
+    """Django's ImageField, saying so when Pillow refused a picture for its pixel count
+    (sportello.accounts.apps caps it) rather than calling it invalid."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except forms.ValidationError as error:
+            if isinstance(error.__cause__, Image.DecompressionBombError | Image.DecompressionBombWarning):
+                raise too_many_pixels() from None
+            raise
+
+
 class AvatarForm(forms.Form):
-    avatar = forms.ImageField(label=_("Picture"))
+    avatar = PictureField(label=_("Picture"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,14 +186,26 @@ class AvatarForm(forms.Form):
         }
 
     def clean_avatar(self):
+        """The size in bytes, the format and the size in pixels are checked from the file's
+        header before any pixel is decoded; then the whole picture is decoded once, so a
+        truncated or corrupt file is a message here, not an error later (OWASP ASVS 5.0
+        V5.2.1, V5.2.3: a 164 KB PNG may declare 13,000 × 13,000 pixels)."""
         image = self.cleaned_data["avatar"]
         if image.size > settings.AVATAR_MAX_BYTES:
             raise forms.ValidationError(
                 _("The picture is too large: at most %(size)s MB."),
                 params={"size": settings.AVATAR_MAX_BYTES // (1024 * 1024)},
             )
-        if getattr(image, "image", None) is not None and image.image.format not in ("JPEG", "PNG", "WEBP"):
+        header = getattr(image, "image", None)
+        if header is None or header.format not in ("JPEG", "PNG", "WEBP"):
             raise forms.ValidationError(_("Use a JPEG, PNG or WebP picture."))
+        width, height = header.size
+        if width * height > settings.AVATAR_MAX_PIXELS:
+            raise too_many_pixels()
+        try:
+            pictures.decode(image)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise forms.ValidationError(_("The picture cannot be read: it may be damaged. Try another file.")) from None
         return image
 
 

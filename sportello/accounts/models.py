@@ -32,6 +32,15 @@ def display_name_of(first_name: str, last_name: str, email: str, is_operator: bo
 
 
 class UserQuerySet(models.QuerySet):
+    def operators(self, *, include_inactive: bool = False):
+        """The vendor's operators who can work tickets now: active accounts that completed
+        their first access (User.can_work_tickets says the same of one person). With
+        `include_inactive`, everyone who is or was an operator, invited or deactivated
+        included (the desk's list of operators, the queue's filter by past assignees)."""
+        if include_inactive:
+            return self.filter(is_operator=True)
+        return self.filter(is_operator=True, is_active=True, activated_at__isnull=False)
+
     def name_choices(self) -> list[tuple[int, str]]:
         """(id, display name) pairs for a select, read as plain values: a select of
         hundreds of people needs no model instance for each."""
@@ -84,7 +93,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("invited on"), default=timezone.now)
     activated_at = models.DateTimeField(_("activated on"), null=True, blank=True)
     temporary_password_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    temporary_password_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     privacy_accepted_at = models.DateTimeField(_("privacy notice accepted on"), null=True, blank=True)
     privacy_version = models.CharField(_("privacy notice version"), max_length=32, blank=True)
 
@@ -123,6 +131,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_activated(self) -> bool:
         return self.activated_at is not None
+
+    @property
+    def can_work_tickets(self) -> bool:
+        """An operator who can work tickets now (see UserQuerySet.operators())."""
+        return self.is_operator and self.is_active and self.is_activated
 
     def can_see(self, other: "User") -> bool:
         """Whether this person may see `other`'s name and picture: themselves, the members
@@ -200,6 +213,39 @@ class LoginCode(models.Model):
         return max(settings.LOGIN_CODE_MAX_ATTEMPTS - self.failed_attempts, 0)
 
 
+class ContactAddressQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+
+class ContactAddress(models.Model):
+    """An e-mail address, other than their account's, at which a person asked to hear of
+    a ticket (the new-ticket form's "E-mail", R6). Notifications go there only once
+    someone who reads it has confirmed it: otherwise a ticket's text would be mailed to
+    any address typed into the form, and the portal would be a mail relay."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_addresses")
+    email = models.EmailField(_("e-mail"), max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True, help_text=_("When the confirmation was last sent."))
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContactAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact address")
+        verbose_name_plural = _("contact addresses")
+        constraints = [models.UniqueConstraint("user", Lower("email"), name="contact_address_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.user}"
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email_address(self.email)
+        super().save(*args, **kwargs)
+
+
 def hash_device_token(token: str) -> str:
     # The token is 256 random bits, so a plain SHA-256 is enough to make a stolen
     # database row useless as a cookie; no slow hash is needed for that entropy.
@@ -275,13 +321,17 @@ class SecurityEvent(models.Model):
         CODE_SENT = "code_sent", _("Code sent")
         CODE_FAILED = "code_failed", _("Wrong code")
         CODE_ACCEPTED = "code_accepted", _("Code accepted")
+        CODES_BLOCKED = "codes_blocked", _("Codes blocked after too many wrong ones")
         DEVICE_TRUSTED = "device_trusted", _("Device trusted")
         DEVICE_USED = "device_used", _("Trusted device used")
         DEVICE_REMOVED = "device_removed", _("Trusted device removed")
         LOGOUT = "logout", _("Sign-out")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_CHECK_FAILED = "password_check_failed", _("Wrong current password")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password recovery requested")
         PASSWORD_RESET = "password_reset", _("Password recovered")
+        PICTURE_CHANGED = "picture_changed", _("Picture changed")
+        ADDRESS_CONFIRMED = "address_confirmed", _("Address for notifications confirmed")
         INVITATION_SENT = "invitation_sent", _("Invitation sent")
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
         INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
@@ -298,6 +348,9 @@ class SecurityEvent(models.Model):
     tenant = models.ForeignKey("tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(blank=True, help_text=_("The address typed, for failed sign-ins."))
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(
+        max_length=8, default="web", help_text=_("Where the request came from: web, api, mail, cli or system.")
+    )
     detail = models.CharField(max_length=255, blank=True)
 
     objects = SecurityEventQuerySet.as_manager()

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sportello.access import public, signed_in_required
+from sportello.lib.audit import Audit
+
 from . import flow, services
 from .forms import ActivationForm, AvatarForm, ChangePasswordForm, CodeForm, LoginForm, ProfileForm, RecoveryForm
 from .forms import SetPasswordForm as RecoverySetPasswordForm
 from .models import TrustedDevice, User
-from .pictures import save_avatar
 from .services import CodeCheck, FirstFactor
 
 FIRST_FACTOR_ERRORS = {
@@ -25,17 +27,15 @@ FIRST_FACTOR_ERRORS = {
     FirstFactor.TEMPORARY_EXPIRED: gettext_lazy(
         "These temporary credentials have expired. Ask your company's administrator to send the invitation again."
     ),
-    FirstFactor.TEMPORARY_USED: gettext_lazy(
-        "These temporary credentials have already been used. Sign in with the password you chose, "
-        "or ask your company's administrator to send the invitation again."
-    ),
 }
 CODE_ERRORS = {
     CodeCheck.WRONG: gettext_lazy("The code is not right. Check the last e-mail you received and try again."),
     CodeCheck.EXHAUSTED: gettext_lazy("Too many wrong tries: this code no longer works. Ask for a new code."),
     CodeCheck.EXPIRED: gettext_lazy("The code has expired. Ask for a new code."),
-    CodeCheck.THROTTLED: gettext_lazy("Too many wrong codes from this address. Wait a few minutes and try again."),
 }
+CODES_THROTTLED = gettext_lazy(
+    "Too many wrong codes: codes do not work for %(minutes)s minutes. On a trusted device you can sign in without one."
+)
 
 
 def _landing(next_url: str) -> str:
@@ -47,12 +47,13 @@ def _complete_login(request, user: User, next_url: str, *, trust_device: bool = 
     """The second factor is done (or skipped on a trusted device): log in for real."""
     flow.forget_pending(request)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    services.record_event(services.Event.LOGIN_SUCCEEDED, request=request, user=user)
+    audit = Audit.of(request)
+    services.record_event(services.Event.LOGIN_SUCCEEDED, audit=audit, user=user, actor=user)
     response = redirect(_landing(next_url))
     if trust_device:
         response.set_cookie(
             settings.TRUSTED_DEVICE_COOKIE_NAME,
-            services.trust_device(request, user),
+            services.trust_device(user, audit=audit),
             max_age=int(TrustedDevice.lifetime().total_seconds()),
             secure=settings.USES_HTTPS,
             httponly=True,
@@ -61,8 +62,9 @@ def _complete_login(request, user: User, next_url: str, *, trust_device: bool = 
     return response
 
 
+@public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login(request):
     next_url = flow.safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
@@ -70,12 +72,17 @@ def login(request):
     form = LoginForm(request.POST or None)
     status = 200
     if form.is_valid():
-        outcome, user, wait = services.check_password_step(request, **form.cleaned_data)
+        outcome, user, wait = services.check_password_step(
+            **form.cleaned_data,
+            device_token=request.COOKIES.get(settings.TRUSTED_DEVICE_COOKIE_NAME),
+            audit=Audit.of(request),
+        )
         if outcome is FirstFactor.ACTIVATE:
             flow.remember_pending_activation(request, user, next_url)
             return redirect("accounts:activate")
         if outcome is FirstFactor.NEEDS_CODE:
-            services.send_login_code(request, user)
+            if not services.send_login_code(user, audit=Audit.of(request)):
+                messages.info(request, _("A code was sent to you a moment ago: type the last one you received."))
             flow.remember_pending_login(request, user, next_url)
             return redirect("accounts:code")
         if outcome is FirstFactor.TRUSTED:
@@ -88,39 +95,48 @@ def login(request):
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
+@public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def code(request):
     user, next_url = flow.pending_login(request)
     if user is None:
         messages.info(request, _("Your sign-in has expired. Please sign in again."))
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
+    status = 200
     if form.is_valid():
-        result = services.check_login_code(request, user, form.cleaned_data["code"])
+        result, wait = services.check_login_code(user, form.cleaned_data["code"], audit=Audit.of(request))
         if result is CodeCheck.ACCEPTED:
             return _complete_login(request, user, next_url, trust_device=form.cleaned_data["trust_device"])
-        form.add_error("code", CODE_ERRORS[result])
+        if result is CodeCheck.THROTTLED:
+            form.add_error("code", CODES_THROTTLED % {"minutes": -(-wait // 60)})
+            status = 429
+        else:
+            form.add_error("code", CODE_ERRORS[result])
+    if form.errors and status == 200:
+        status = 400
     context = {"form": form, "email": user.email, "resend_wait": services.code_resend_wait(user)}
-    return render(request, "accounts/code.html", context, status=400 if form.errors else 200)
+    return render(request, "accounts/code.html", context, status=status)
 
 
+@public
 @require_POST
 def resend_code(request):
     user, _next_url = flow.pending_login(request)
     if user is None:
         return redirect("accounts:login")
-    wait = services.code_resend_wait(user)
-    if wait:
-        messages.error(request, _("Wait %(seconds)s seconds before asking for a new code.") % {"seconds": wait})
-    else:
-        services.send_login_code(request, user)
+    if services.send_login_code(user, audit=Audit.of(request)):
         messages.success(request, _("A new code is on its way to your e-mail."))
+    else:
+        wait = services.code_resend_wait(user)
+        messages.error(request, _("Wait %(seconds)s seconds before asking for a new code.") % {"seconds": wait})
     return redirect("accounts:code")
 
 
+@public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activate(request):
     """The manual's "Creazione Utente", reached only through temporary credentials."""
     user = flow.pending_activation(request)
@@ -131,12 +147,13 @@ def activate(request):
     if form.is_valid():
         data = form.cleaned_data
         services.activate(
-            request,
             user,
             first_name=data["first_name"],
             last_name=data["last_name"],
             phone=data["phone"],
             password=data["new_password1"],
+            language=request.LANGUAGE_CODE,
+            audit=Audit.of(request),
         )
         flow.forget_pending(request)
         messages.success(request, _("Your user has been created. Sign in with your e-mail and the password you chose."))
@@ -144,19 +161,22 @@ def activate(request):
     return render(request, "accounts/activate.html", {"form": form, "user_email": user.email})
 
 
+@public
 @require_POST
 def logout(request):
     if request.user.is_authenticated:
-        services.record_event(services.Event.LOGOUT, request=request, user=request.user)
+        services.record_event(services.Event.LOGOUT, audit=Audit.of(request), user=request.user, actor=request.user)
     auth.logout(request)
     return redirect("accounts:login")
 
 
+@public
 @require_safe
 def privacy_notice(request):
     return render(request, "accounts/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
 
 
+@public
 @require_POST
 def set_language(request):
     language = request.POST.get("language", "")
@@ -164,8 +184,7 @@ def set_language(request):
     response = redirect(next_url)
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
-            request.user.language = language
-            request.user.save(update_fields=["language"])
+            services.set_language(request.user, language)
         _remember_language(response, language)
     return response
 
@@ -184,7 +203,7 @@ def _remember_language(response, language: str) -> None:
 # --- profile ------------------------------------------------------------------------
 
 
-def _profile_page(request, **forms):
+def _profile_page(request, status=None, **forms):
     user = request.user
     context = {
         "profile_form": forms.get("profile_form") or ProfileForm(instance=user),
@@ -192,73 +211,80 @@ def _profile_page(request, **forms):
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
         "devices": user.trusted_devices.valid(),
     }
-    status = 400 if any(form.errors for form in forms.values()) else 200
+    if status is None:
+        status = 400 if any(form.errors for form in forms.values()) else 200
     return render(request, "accounts/profile.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     if request.method == "GET":
         return _profile_page(request)
     form = ProfileForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _profile_page(request, profile_form=form)
-    form.save()
+    services.update_profile(request.user, **form.cleaned_data)
     messages.success(request, _("Your details have been saved."))
     response = redirect("accounts:profile")
     _remember_language(response, request.user.language)
     return response
 
 
-@login_required
+@signed_in_required
 @require_POST
 def change_password(request):
     form = ChangePasswordForm(request.POST, user=request.user)
     if not form.is_valid():
         return _profile_page(request, password_form=form)
-    services.change_password(request, request.user, form.cleaned_data["new_password1"])
+    data = form.cleaned_data
+    try:
+        services.change_password(request.user, data["old_password"], data["new_password1"], audit=Audit.of(request))
+    except services.AccountError as error:
+        form.add_error("old_password", error.message)
+        return _profile_page(request, status=429 if error.code == "too-many-attempts" else 400, password_form=form)
+    update_session_auth_hash(request, request.user)
     messages.success(request, _("Your password has been changed. Your other sessions have been closed."))
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def change_avatar(request):
     form = AvatarForm(request.POST, request.FILES)
     if not form.is_valid():
         return _profile_page(request, avatar_form=form)
-    save_avatar(request.user, form.cleaned_data["avatar"])
+    services.change_picture(request.user, form.cleaned_data["avatar"], audit=Audit.of(request))
     messages.success(request, _("Your picture has been saved."))
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def remove_avatar(request):
-    save_avatar(request.user, None)
+    services.change_picture(request.user, None, audit=Audit.of(request))
     messages.success(request, _("Your picture has been removed."))
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def remove_device(request, public_id):
     device = get_object_or_404(request.user.trusted_devices, public_id=public_id)
-    services.remove_device(request, device)
+    services.remove_device(request.user, device, audit=Audit.of(request))
     messages.success(request, _("The device has been removed: it will be asked for a code at the next sign-in."))
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_POST
 def remove_all_devices(request):
-    services.remove_all_devices(request, request.user)
+    services.remove_all_devices(request.user, audit=Audit.of(request))
     messages.success(request, _("All devices have been removed: each will be asked for a code at the next sign-in."))
     return redirect("accounts:profile")
 
 
-@login_required
+@signed_in_required
 @require_safe
 def avatar(request, public_id):
     """A user's picture, for people who may see that user: themselves, their companies'
@@ -271,15 +297,30 @@ def avatar(request, public_id):
     return response
 
 
+@public
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_address(request, token):
+    """The link of the e-mail sent to another address for a person's notifications: the
+    reader confirms with a button (no change on GET)."""
+    address = services.address_to_confirm(token)
+    if request.method == "POST" and address is not None:
+        services.confirm_address(address, audit=Audit.of(request))
+        messages.success(request, _("Address confirmed: it will receive the notifications."))
+        return redirect(request.path)
+    return render(request, "accounts/confirm_address.html", {"address": address}, status=200 if address else 400)
+
+
 # --- password recovery ("Recupera password") ---------------------------------------
 
 
+@public
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recover_password(request):
     form = RecoveryForm(request.POST or None)
     if form.is_valid():
-        wait = services.request_password_reset(request, form.cleaned_data["email"])
+        wait = services.request_password_reset(form.cleaned_data["email"], audit=Audit.of(request))
         if not wait:
             return redirect("accounts:recover_password_sent")
         form.add_error(None, _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": wait})
@@ -287,6 +328,7 @@ def recover_password(request):
     return render(request, "accounts/recover_password.html", {"form": form})
 
 
+@public
 @require_safe
 def recover_password_sent(request):
     return render(request, "accounts/recover_password_sent.html")
@@ -301,6 +343,6 @@ class ResetPasswordView(PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.record_event(services.Event.PASSWORD_RESET, request=self.request, user=form.user, actor=form.user)
+        services.record_password_reset(form.user, audit=Audit.of(self.request))
         messages.success(self.request, _("Your new password is set. Sign in with it."))
         return response

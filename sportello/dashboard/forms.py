@@ -23,14 +23,19 @@ class LayoutForm(forms.Form):
     def clean_layout(self):
         try:
             items = json.loads(self.cleaned_data["layout"])
-        except ValueError:
+        except (ValueError, RecursionError):
             raise forms.ValidationError(_("The layout is not valid JSON.")) from None
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
             raise forms.ValidationError(_("A dashboard holds at most %(count)s widgets.") % {"count": MAX_ITEMS})
         return [self._clean_item(item) for item in items]
 
     def _clean_item(self, item) -> dict:
-        if not isinstance(item, dict) or item.get("kind") not in self.kinds or not _ID.match(str(item.get("id", ""))):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("kind"), str)
+            or item["kind"] not in self.kinds
+            or not _ID.match(str(item.get("id", "")))
+        ):
             raise forms.ValidationError(_("Unknown widget."))
         try:
             x, y, w, h = (int(item[key]) for key in ("x", "y", "w", "h"))

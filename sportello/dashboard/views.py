@@ -1,11 +1,10 @@
 """The dashboard: where every sign-in lands, with the widgets each person placed."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
+
+from sportello.access import member_or_operator_required
 
 from . import services
 from .forms import LayoutForm
@@ -13,20 +12,7 @@ from .models import Dashboard
 from .widgets import WIDGETS, available
 
 
-def dashboard_access(view):
-    """Signed in, and working for a company (or an operator on the desk)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.tenant is None and not request.user.is_operator:
-            return redirect("tenants:landing")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@dashboard_access
+@member_or_operator_required
 @require_safe
 def home(request):
     dashboard = Dashboard.objects.of(request.user, request.tenant).first()
@@ -38,7 +24,7 @@ def home(request):
     return render(request, "dashboard/home.html", context)
 
 
-@dashboard_access
+@member_or_operator_required
 @require_POST
 def save_layout(request):
     form = LayoutForm(request.POST, kinds=[widget.kind for widget in available(request)])
@@ -48,7 +34,7 @@ def save_layout(request):
     return HttpResponse(status=204)
 
 
-@dashboard_access
+@member_or_operator_required
 @require_safe
 def widget(request, kind):
     """One widget's content, for its first load and its refresh every minute."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from sportello.access import is_operator
 from sportello.desk.queue import status_counts
 from sportello.tickets.models import Area, Status, Ticket
 
@@ -131,7 +132,7 @@ WIDGETS = {
 
 
 def audience_of(request) -> str:
-    return OPERATOR if request.user.is_operator and request.tenant is None else CUSTOMER
+    return OPERATOR if is_operator(request.user) and request.tenant is None else CUSTOMER
 
 
 def available(request) -> list[Widget]:

@@ -64,7 +64,9 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(is_operator=True).order_by("first_name", "last_name")
+        self.fields["assignee"].queryset = User.objects.operators(include_inactive=True).order_by(
+            "first_name", "last_name"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -74,9 +76,7 @@ class QueueFilterForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    operator = forms.ModelChoiceField(
-        label=_("Assign to"), queryset=User.objects.filter(is_operator=True, is_active=True)
-    )
+    operator = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.operators())
 
 
 class StatusForm(forms.Form):

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from sportello.accounts.models import User
 from sportello.tenants.models import Tenant
 from sportello.tickets.listing import filter_tickets
-from sportello.tickets.models import OPEN_STATUSES, Status, Ticket
+from sportello.tickets.models import Status, Ticket
 
 COUNTS_CACHE_SECONDS = 30
 
@@ -76,7 +76,7 @@ def queue_facts() -> tuple[dict, list[tuple[int, str]]]:
         cache.set(COUNTS_KEY, counts, COUNTS_CACHE_SECONDS)
     operators = found.get(OPERATORS_KEY)
     if operators is None:
-        operators = User.objects.filter(is_operator=True).order_by("first_name", "last_name").name_choices()
+        operators = User.objects.operators(include_inactive=True).order_by("first_name", "last_name").name_choices()
         cache.set(OPERATORS_KEY, operators, OPERATORS_CACHE_SECONDS)
     return counts, operators
 
@@ -91,15 +91,15 @@ def _count() -> dict:
     Closed ones are nearly the whole table: counting a million rows takes half a second of
     both cores, so past EXACT_COUNT_LIMIT rows their number is PostgreSQL's own estimate of
     the table's size less the open ones, and the page says it is approximate."""
-    open_rows = Ticket.objects.filter(status__in=OPEN_STATUSES).values_list("status").annotate(total=Count("*"))
-    counts = {status.value: 0 for status in Status} | dict(open_rows.order_by())
-    counts["open"] = sum(counts[status] for status in OPEN_STATUSES)
+    open_rows = dict(Ticket.objects.open().values_list("status").annotate(total=Count("*")).order_by())
+    counts = {status.value: 0 for status in Status} | open_rows
+    counts["open"] = sum(open_rows.values())
     estimated_total = _estimated_rows(Ticket)
     if estimated_total > EXACT_COUNT_LIMIT:
         counts[Status.CLOSED.value] = max(estimated_total - counts["open"], 0)
         counts["closed_is_estimate"] = True
     else:
-        counts[Status.CLOSED.value] = Ticket.objects.filter(status=Status.CLOSED).count()
+        counts[Status.CLOSED.value] = Ticket.objects.closed().count()
     return counts
 
 

@@ -5,25 +5,43 @@ from django.utils.translation import gettext as _
 
 from sportello.accounts import services as accounts
 from sportello.accounts.models import User
+from sportello.idempotency import services as idempotency
+from sportello.lib.audit import Audit
+from sportello.lib.errors import RuleViolation
 
 from .models import OperatorArea
 
 
-class DeskError(Exception):
-    """A request that breaks a rule; its message is for the operator who made it."""
+class DeskError(RuleViolation):
+    """A request that breaks a rule of the operators' console."""
 
 
 @transaction.atomic
-def invite_operator(actor: User, email: str, *, is_vendor_admin: bool = False, areas=(), request=None) -> User:
-    """Creates an operator's account with temporary credentials; the first access then
-    goes as for customers ("Creazione Utente", code, dashboard)."""
+def invite_operator(
+    actor: User | None,
+    email: str,
+    *,
+    is_vendor_admin: bool = False,
+    areas=(),
+    audit: Audit,
+    idempotency_key: str | None = None,
+) -> User:
+    """Creates an operator's account (a vendor administrator's with `is_vendor_admin`)
+    serving `areas` (none: every area), with temporary credentials; the first access then
+    goes as for customers ("Creazione Utente", code, dashboard). `actor` is None from
+    the command line. The same `idempotency_key` again returns the account it made.
+    Raises DeskError when the address already has an account."""
+    earlier = idempotency.claim(actor, idempotency_key, "desk.invite_operator")
+    if earlier is not None:
+        return User.objects.get(pk=earlier["user"])
     if User.objects.filter(email=email).exists():
-        raise DeskError(_("%(email)s already has an account.") % {"email": email})
+        raise DeskError(_("%(email)s already has an account.") % {"email": email}, code="account-exists")
     user = accounts.create_invited_user(email, is_operator=True, is_staff=is_vendor_admin)
     set_operator_areas(user, areas)
     accounts.record_event(
-        accounts.Event.INVITATION_SENT, request=request, actor=actor, user=user, email=email, detail="operator"
+        accounts.Event.INVITATION_SENT, audit=audit, actor=actor, user=user, email=email, detail="operator"
     )
+    idempotency.remember(actor, idempotency_key, "desk.invite_operator", {"user": user.pk})
     return user
 
 

@@ -11,19 +11,22 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sportello.access import operator_required, vendor_admin_required
 from sportello.accounts.models import SecurityEvent, User
+from sportello.idempotency.web import key_of
+from sportello.lib.audit import Audit
+from sportello.lib.errors import RuleViolation
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
 from sportello.tickets import services as tickets
-from sportello.tickets.listing import paginate
+from sportello.tickets.attachments import serve_attachment
+from sportello.tickets.chat import chat_messages
+from sportello.tickets.listing import LIST_FIELDS, paginate
 from sportello.tickets.models import Area, Attachment, Ticket
-from sportello.tickets.services import TicketError
-from sportello.tickets.views import LIST_FIELDS, chat_messages, serve_attachment
 
 from . import services
 from .companies import count_people_and_open_tickets
-from .decorators import operator_required, vendor_admin_required
 from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
 from .queue import filter_queue, queue_facts
 
@@ -37,13 +40,15 @@ def companies(request):
 
 
 @vendor_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def company_new(request):
     form = TenantForm(request.POST or None)
     if form.is_valid():
         try:
-            tenant = tenants.onboard_tenant(request.user, request=request, **form.cleaned_data)
-        except tenants.TenancyError as error:
+            tenant = tenants.onboard_tenant(
+                request.user, audit=Audit.of(request), idempotency_key=key_of(request), **form.cleaned_data
+            )
+        except RuleViolation as error:
             form.add_error("vat_number", str(error))
         else:
             messages.success(
@@ -72,7 +77,7 @@ def company(request, public_id):
 def company_set_active(request, public_id):
     tenant = get_object_or_404(Tenant, public_id=public_id)
     active = request.POST.get("active") == "1"
-    tenants.set_tenant_active(request.user, tenant, active, request=request)
+    tenants.set_tenant_active(request.user, tenant, active, audit=Audit.of(request))
     if active:
         messages.success(request, _("%(name)s is active again.") % {"name": tenant.name})
     else:
@@ -83,7 +88,7 @@ def company_set_active(request, public_id):
 
 
 @vendor_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def operators(request):
     form = OperatorInvitationForm(request.POST or None)
     if form.is_valid():
@@ -93,15 +98,16 @@ def operators(request):
                 form.cleaned_data["email"],
                 is_vendor_admin=form.cleaned_data["is_vendor_admin"],
                 areas=form.cleaned_data["areas"],
-                request=request,
+                audit=Audit.of(request),
+                idempotency_key=key_of(request),
             )
-        except services.DeskError as error:
+        except RuleViolation as error:
             form.add_error("email", str(error))
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("desk:operators")
     operator_list = (
-        User.objects.filter(is_operator=True)
+        User.objects.operators(include_inactive=True)
         .prefetch_related("operator_areas")
         .order_by("last_name", "first_name", "email")
     )
@@ -160,9 +166,7 @@ def _ticket_page(request, ticket: Ticket, status=200, **forms):
         "reply_form": forms.get("reply_form") or OperatorReplyForm(),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
         "next_statuses": ticket.next_statuses(),
-        "operator_choices": User.objects.filter(is_operator=True, is_active=True)
-        .order_by("first_name", "last_name")
-        .name_choices(),
+        "operator_choices": User.objects.operators().order_by("first_name", "last_name").name_choices(),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -190,7 +194,7 @@ def _act(request, number, action, success_message):
     found = _operator_ticket(number)
     try:
         action(found)
-    except TicketError as error:
+    except RuleViolation as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success_message)
@@ -200,7 +204,12 @@ def _act(request, number, action, success_message):
 @operator_required
 @require_POST
 def take(request, number):
-    return _act(request, number, lambda t: tickets.take(request.user, t), _("You took the ticket."))
+    return _act(
+        request,
+        number,
+        lambda t: tickets.take(request.user, t, idempotency_key=key_of(request)),
+        _("You took the ticket."),
+    )
 
 
 @operator_required
@@ -213,7 +222,7 @@ def assign(request, number):
     return _act(
         request,
         number,
-        lambda t: tickets.assign(request.user, t, operator),
+        lambda t: tickets.assign(request.user, t, operator, idempotency_key=key_of(request)),
         _("Ticket assigned to %(name)s.") % {"name": operator.display_name},
     )
 
@@ -222,7 +231,12 @@ def assign(request, number):
 @require_POST
 def set_status(request, number):
     status = request.POST.get("status", "")
-    return _act(request, number, lambda t: tickets.change_status(request.user, t, status), _("Status changed."))
+    return _act(
+        request,
+        number,
+        lambda t: tickets.change_status(request.user, t, status, idempotency_key=key_of(request)),
+        _("Status changed."),
+    )
 
 
 @operator_required
@@ -234,7 +248,12 @@ def reply(request, number):
         return _ticket_page(request, found, status=400, reply_form=form)
     data = form.cleaned_data
     tickets.reply_as_operator(
-        request.user, found, body=data["body"], files=data["attachments"], internal=data["internal"]
+        request.user,
+        found,
+        body=data["body"],
+        files=data["attachments"],
+        internal=data["internal"],
+        idempotency_key=key_of(request),
     )
     messages.success(request, _("Internal note saved.") if data["internal"] else _("Reply sent to the customer."))
     return redirect(reverse("desk:ticket", args=[found.pk]) + "#chat-end")
@@ -249,7 +268,7 @@ def attachment(request, public_id):
 @vendor_admin_required
 @require_POST
 def operator_areas(request, public_id):
-    operator = get_object_or_404(User, public_id=public_id, is_operator=True)
+    operator = get_object_or_404(User.objects.operators(include_inactive=True), public_id=public_id)
     form = OperatorAreasForm(request.POST)
     if form.is_valid():
         services.set_operator_areas(operator, form.cleaned_data["areas"])

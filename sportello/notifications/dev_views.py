@@ -5,6 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from sportello.access import public
+
 from .models import OutboundEmail
 
 
@@ -13,12 +15,14 @@ def _require_debug():
         raise Http404
 
 
+@public
 @require_safe
 def outbox(request):
     _require_debug()
     return render(request, "notifications/outbox.html", {"emails": OutboundEmail.objects.all()[:200]})
 
 
+@public
 @require_safe
 def outbox_email(request, public_id):
     _require_debug()
@@ -26,6 +30,7 @@ def outbox_email(request, public_id):
     return render(request, "notifications/outbox_email.html", {"email": email})
 
 
+@public
 @require_safe
 def outbox_email_html(request, public_id):
     _require_debug()

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from sportello.desk.decorators import operator_required
+from sportello.access import operator_required
 
 from . import services
 from .models import OutboundEmail

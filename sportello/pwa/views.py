@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sportello.access import public
+
 from .browsers import MINIMUM_VERSIONS, Browser
 from .browsers import unsupported_browser as detect_unsupported_browser
 
@@ -41,6 +43,7 @@ SHELL_FILES = [
 OFFLINE_TEMPLATES = ["pwa/offline.html", "base.html"]
 
 
+@public
 @require_safe
 def manifest(request):
     """The web app manifest: what a browser needs to install the portal as an app."""
@@ -63,6 +66,7 @@ def manifest(request):
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
+@public
 @require_safe
 def service_worker(request):
     """The service worker, served from the root so that its scope is the whole portal.
@@ -98,6 +102,7 @@ def _shell_version(precache: list[str]) -> str:
     return digest.hexdigest()[:16]
 
 
+@public
 @require_safe
 def offline(request):
     """What the service worker shows when the network is gone. It is stored once, fetched
@@ -105,6 +110,7 @@ def offline(request):
     return render(request, "pwa/offline.html", {"languages": [code for code, _name in settings.LANGUAGES]})
 
 
+@public
 @require_safe
 def unsupported_browser(request):
     """The manual's "Utilizzo di un Browser non supportato", at an address of its own."""
@@ -121,6 +127,7 @@ def unsupported_browser_page(request, browser: Browser | None):
     return render(request, "pwa/unsupported_browser.html", context)
 
 
+@public
 @require_safe
 def classic_portal(request):
     """The classic portal's old address: it says the classic portal is closed and leads to

@@ -5,6 +5,14 @@ from .models import Membership
 SESSION_KEY = "sportello.tenant"
 
 
+def work_for(request, membership: Membership) -> None:
+    """Makes `membership`'s company the one this session works for (the manual's "Scelta
+    Tenant"); the middleware reads it back on every request while the membership lasts."""
+    request.session[SESSION_KEY] = membership.tenant_id
+    request.tenant = membership.tenant
+    request.membership = membership
+
+
 class TenantMiddleware:
     """Sets `request.tenant` and `request.membership` from the session's chosen company,
     only while the person still belongs to it and it is active; otherwise both are None."""

@@ -23,11 +23,6 @@ class Role(models.TextChoices):
     TECHNICIAN = "technician", _("Technician")
 
 
-class TenantQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-
 class Tenant(models.Model):
     """A customer company that may work on the portal (the manual's "Tenant" / "Azienda")."""
 
@@ -36,8 +31,6 @@ class Tenant(models.Model):
     vat_number = models.CharField(_("VAT number"), max_length=20, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

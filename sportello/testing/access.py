@@ -1,8 +1,7 @@
 """The standard access checks every view of company data must pass, in one place.
 
 `url_patterns()` lists every URL of the portal, so a test can notice a new one that
-nobody thought about; `check_access()` asks a URL as several people and compares
-each answer with the expected one.
+nobody thought about (see sportello/tests/test_access.py).
 """
 
 from collections.abc import Iterator
@@ -10,8 +9,6 @@ from dataclasses import dataclass
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-
-from .fixtures import sign_in
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin: staff only, guarded by Django itself
 
@@ -44,22 +41,3 @@ def url_patterns() -> Iterator[Route]:
 
 def request(client: Client, url: str, method: str = "get", data=None):
     return getattr(client, method)(url, data or {})
-
-
-def check_access(url: str, *, method: str = "get", data=None, expected: dict) -> None:
-    """`expected` maps (user, tenant) — or None for an anonymous visitor — to the status
-    code (or, for a redirect, the start of its destination) the URL must answer."""
-    problems = []
-    for who, want in expected.items():
-        client = Client() if who is None else sign_in(Client(), *who)
-        response = request(client, url, method, data)
-        got = response.status_code
-        if isinstance(want, str):
-            ok = got == 302 and response.url.startswith(want)
-            got = f"{got} → {getattr(response, 'url', '')}"
-        else:
-            ok = got == want
-        if not ok:
-            label = "anonymous" if who is None else who[0].email
-            problems.append(f"{method.upper()} {url} as {label}: expected {want}, got {got}")
-    assert not problems, "\n".join(problems)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db.models.signals import post_delete, post_save
 from django.test import Client
+from django.urls import resolve
 
 from sportello.testing.access import url_patterns
 from sportello.testing.fixtures import sign_in
@@ -138,3 +139,20 @@ def test_no_page_changes_anything_when_read(alice, acme, oscar, victor):
 
     assert written == []
     assert errors == []
+
+
+def test_no_page_of_a_signed_in_person_may_be_stored_by_a_cache(alice, acme, oscar, ticket):
+    """ASVS 5.0 V14.3.2: every answer to a signed-in person says no-store (pictures: private),
+    except the files that are the same for everybody (the app's manifest, its service worker)."""
+    pages = [f"/tickets/{ticket.pk}/", f"/tickets/{ticket.pk}/chat/", "/dashboard/widgets/ticket_list/"]
+    stored = []
+    for client, extra in ((sign_in(Client(), alice, acme), pages), (sign_in(Client(), oscar), [])):
+        urls = ["/" + route.route for route in url_patterns() if not route.arguments] + extra
+        for url in urls:
+            if resolve(url).func.access_rule == "public" and not url.startswith("/account/"):
+                continue
+            response = client.get(url)
+            cache_control = response.get("Cache-Control", "")
+            if "no-store" not in cache_control and "private" not in cache_control:
+                stored.append(f"{url} ({response.status_code}): {cache_control!r}")
+    assert not stored, stored

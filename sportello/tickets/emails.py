@@ -2,7 +2,6 @@
 it and quotes the new message. Internal notes never reach any of them."""
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -15,10 +14,11 @@ from .models import Message, Status, Ticket
 def operators_to_notify(ticket: Ticket) -> list[User]:
     """The assigned operator; while there is none, the operators who serve the ticket's
     area (an operator with no area configured serves every area)."""
-    if ticket.assignee_id and ticket.assignee.is_active:
+    if ticket.assignee_id and ticket.assignee.can_work_tickets:
         return [ticket.assignee]
-    operators = User.objects.filter(is_operator=True, is_active=True, activated_at__isnull=False)
-    return list(operators.filter(Q(operator_areas__area=ticket.area) | Q(operator_areas__isnull=True)).distinct())
+    return list(
+        User.objects.operators().filter(Q(operator_areas__area=ticket.area) | Q(operator_areas__isnull=True)).distinct()
+    )
 
 
 def _to_customer(kind: str, ticket: Ticket, message: Message | None, **context) -> None:
@@ -47,23 +47,6 @@ def _to_operators(kind: str, ticket: Ticket, message: Message) -> None:
     from .tasks import notify_operators
 
     notify_operators.enqueue(kind, ticket.pk, message.pk)
-
-
-def send_to_operators_now(kind: str, ticket_id: int, message_id: int) -> int:
-    """Renders the e-mail `kind` once per language and enqueues it to each operator who
-    should hear of it now (see operators_to_notify()). Returns how many were enqueued."""
-    ticket = Ticket.objects.select_related("tenant", "requester", "assignee").filter(pk=ticket_id).first()
-    message = Message.objects.filter(pk=message_id, is_internal=False).first()
-    if ticket is None or message is None:
-        return 0
-    by_language: dict[str, list[str]] = {}
-    for operator in operators_to_notify(ticket):
-        by_language.setdefault(operator.language, []).append(operator.email)
-    context = {"ticket": ticket, "message": message, "ticket_path": reverse("desk:ticket", args=[ticket.pk])}
-    with transaction.atomic():
-        for language, addresses in by_language.items():
-            send_email(kind=kind, to=addresses, language=language, context=context)
-    return sum(len(addresses) for addresses in by_language.values())
 
 
 def send_ticket_opened(ticket: Ticket, message: Message) -> None:

@@ -79,7 +79,10 @@ class NewTicketForm(AttachmentsMixin):
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
-        help_text=_("Where the notifications go. If you change it, they go to your account's address too."),
+        help_text=_(
+            "Where the notifications go. Another address gets them once its reader confirms it (we send a link "
+            "there); your account's address always gets them."
+        ),
     )
     phone = forms.CharField(
         label=_("Phone number"),

@@ -60,8 +60,6 @@ AREA_EXAMPLES = {
     Area.SYSTEMS: _("Operating systems, office programs, antivirus, networks, printers, servers, PCs, etc."),
 }
 
-OPEN_STATUSES = [Status.UNASSIGNED, Status.WAITING, Status.POSTPONED, Status.IN_DEVELOPMENT]
-
 # Rule R11: Non assegnato → In attesa (taken) ⇄ Rinviato ⇄ In Sviluppo → Chiuso; a closed
 # ticket goes back to "In attesa" when reopened.
 TRANSITIONS = {
@@ -73,15 +71,18 @@ TRANSITIONS = {
 }
 
 
-# The condition of the desk's partial indexes; `exclude(status=CLOSED)` matches it.
+# What "open" means, once: every status but "Chiuso". It is also the condition of the
+# desk's partial indexes, so a query filtered by open() can use them.
 OPEN = ~Q(status=Status.CLOSED)
 
 
 class TicketQuerySet(TenantScopedQuerySet):
     def open(self):
-        return self.exclude(status=Status.CLOSED)
+        """Tickets not closed (the list's "Aperta" filter, the desk's default view)."""
+        return self.filter(OPEN)
 
     def closed(self):
+        """Tickets closed ("Chiusa"); Ticket.is_closed says the same of one ticket."""
         return self.filter(status=Status.CLOSED)
 
 
@@ -191,10 +192,6 @@ class Ticket(TenantOwned):
         super().save(*args, **kwargs)
 
     @property
-    def number(self) -> int:
-        return self.pk
-
-    @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
@@ -233,15 +230,18 @@ class Ticket(TenantOwned):
         return User.objects.filter(pk__in=members).order_by("last_name", "first_name", "email")
 
     def customer_addresses(self) -> list[str]:
-        """Where the customer's notifications go: the ticket's e-mail and the accounts of the
-        requester and of the contact person (R6: a changed e-mail gets them too)."""
-        addresses = [self.email, self.requester.email, self.contact_person.email]
-        return list(dict.fromkeys(address.lower() for address in addresses if address))
+        """Where the customer's notifications go: the accounts of the requester and of the
+        contact person, and the ticket's e-mail when it is another address (R6: "both
+        addresses") once its reader has confirmed it (accounts.ContactAddress)."""
+        from sportello.accounts.models import ContactAddress
 
-    @property
-    def waiting_since(self):
-        """The start of the time shown in the list: creation when open, closing when closed."""
-        return self.closed_at if self.is_closed else self.created_at
+        accounts = [self.requester.email, self.contact_person.email]
+        email = (self.email or "").lower()
+        if email and email not in accounts:
+            confirmed = ContactAddress.objects.confirmed().filter(user=self.requester_id, email=email).exists()
+            if not confirmed:
+                email = ""
+        return list(dict.fromkeys(address.lower() for address in [email, *accounts] if address))
 
 
 class MessageQuerySet(TenantScopedQuerySet):
@@ -295,10 +295,6 @@ class Message(TenantOwned):
         # Rendered once when written: escaped, line breaks kept, links made clickable.
         self.body_html = render_plain_text(self.body)
         super().save(*args, **kwargs)
-
-    @property
-    def is_from_operator(self) -> bool:
-        return self.author is not None and self.author.is_operator
 
     def event_description(self) -> str:
         """The sentence the chat shows for an event, in the current language."""

@@ -6,8 +6,15 @@ import unicodedata
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from sportello.accounts import services as accounts
+from sportello.idempotency import services as idempotency
+from sportello.lib.errors import RuleViolation
+from sportello.notifications import services as notifications
+from sportello.ratelimits.throttles import Quota
 
 from . import emails
 from .models import Attachment, ListPreference, Message, Status, Ticket
@@ -15,17 +22,52 @@ from .models import Attachment, ListPreference, Message, Status, Ticket
 Event = Message.Event
 
 
-class TicketError(Exception):
-    """A request that breaks a rule of the tickets; its message is for the person who made it."""
+class TicketError(RuleViolation):
+    """A request that breaks a rule of the tickets."""
+
+
+# What one customer, and one company, may send in an hour: enough for any real use, and a
+# bound on the e-mails a script could make the portal send (issue 14, item 6).
+TICKET_QUOTA = Quota("tickets", "TICKETS_PER_PERSON_PER_HOUR")
+COMPANY_TICKET_QUOTA = Quota("company-tickets", "TICKETS_PER_COMPANY_PER_HOUR")
+REPLY_QUOTA = Quota("replies", "REPLIES_PER_PERSON_PER_HOUR")
+
+
+def _require_quota(quota: Quota, message: str, **identities) -> None:
+    """Raises TicketError ("quota-reached") with `message` (a text with %(count)s and
+    %(minutes)s) when `quota` is used up for one of `identities`."""
+    wait = quota.wait_seconds(**identities)
+    if wait:
+        raise TicketError(message % {"count": quota.limit, "minutes": -(-wait // 60)}, code="quota-reached")
 
 
 # --- opening ------------------------------------------------------------------------
 
 
 @transaction.atomic
-def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None = None) -> Ticket:
-    """Opens a ticket for `tenant` on behalf of `actor` (the manual's "Invia Ticket"), with
-    its description as the first message of the chat, and tells customer and operators."""
+def open_ticket(
+    actor, tenant, *, data: dict, files=(), related: Ticket | None = None, idempotency_key: str | None = None
+) -> Ticket:
+    """Opens a ticket for `tenant` on behalf of `actor` (the manual's "Invia Ticket", §3),
+    with its description as the first message of the chat, and tells customer and
+    operators (R12). The same `idempotency_key` again returns the ticket it opened."""
+    earlier = idempotency.claim(actor, idempotency_key, "tickets.open")
+    if earlier is not None:
+        return Ticket.objects.get(pk=earlier["ticket"])
+    _require_quota(
+        TICKET_QUOTA,
+        _("You have opened %(count)s tickets in the last hour, the most the portal accepts: try again in "
+          "%(minutes)s minutes, or call the support team."),
+        person=actor.pk,
+    )  # fmt: skip
+    _require_quota(
+        COMPANY_TICKET_QUOTA,
+        _("Your company has opened %(count)s tickets in the last hour, the most the portal accepts: try again in "
+          "%(minutes)s minutes, or call the support team."),
+        company=tenant.pk,
+    )  # fmt: skip
+    TICKET_QUOTA.record(person=actor.pk)
+    COMPANY_TICKET_QUOTA.record(company=tenant.pk)
     now = timezone.now()
     ticket = Ticket.objects.create(
         tenant=tenant,
@@ -51,8 +93,10 @@ def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None =
         tenant=tenant, ticket=ticket, author=actor, body=ticket.description, created_at=now
     )
     _attach(message, files)
+    accounts.ask_to_confirm_address(actor, ticket.email)
     emails.send_ticket_opened(ticket, message)
     emails.send_new_ticket_to_operators(ticket, message)
+    idempotency.remember(actor, idempotency_key, "tickets.open", {"ticket": ticket.pk})
     return ticket
 
 
@@ -61,34 +105,57 @@ def open_ticket(actor, tenant, *, data: dict, files=(), related: Ticket | None =
 
 @transaction.atomic
 def reply_as_customer(
-    actor, ticket: Ticket, *, body: str, files=(), priority=None, contact_person=None, close=False
+    actor,
+    ticket: Ticket,
+    *,
+    body: str,
+    files=(),
+    priority=None,
+    contact_person=None,
+    close=False,
+    idempotency_key: str | None = None,
 ) -> Message:
     """A customer's reply (R8–R10), saving with it the priority and contact person chosen
     beside the chat; `close` closes the ticket with the reply. A reply to a postponed
-    ticket brings it back to the operators; one to a recently closed ticket reopens it."""
+    ticket brings it back to the operators; one to a recently closed ticket reopens it.
+    The same `idempotency_key` again returns the first reply and changes nothing.
+    Raises TicketError when a rule forbids it."""
+    earlier = idempotency.claim(actor, idempotency_key, "tickets.reply")
+    if earlier is not None:
+        return Message.objects.get(pk=earlier["message"])
+    _require_quota(
+        REPLY_QUOTA,
+        _("You have sent %(count)s replies in the last hour, the most the portal accepts: try again in "
+          "%(minutes)s minutes, or call the support team."),
+        person=actor.pk,
+    )  # fmt: skip
+    REPLY_QUOTA.record(person=actor.pk)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
     if not ticket.accepts_customer_replies(now):
         raise TicketError(
             _("This ticket was closed more than %(days)s days ago and cannot be reopened: open a new ticket.")
-            % {"days": settings.TICKET_REOPEN_DAYS}
+            % {"days": settings.TICKET_REOPEN_DAYS},
+            code="reopen-period-over",
         )
+    if close and ticket.is_closed:
+        raise TicketError(_("The ticket is already closed."), code="already-closed")
     if close and not ticket.can_be_closed_by_customer(now):
         raise TicketError(
             _("A ticket can be closed only %(minutes)s minutes after its creation: this one from %(time)s.")
             % {
                 "minutes": settings.TICKET_CLOSE_AFTER_MINUTES,
                 "time": formats.time_format(timezone.localtime(ticket.closable_from()), "H:i"),
-            }
-            if not ticket.is_closed
-            else _("The ticket is already closed.")
+            },
+            code="too-early-to-close",
         )
     if priority is not None and priority not in ticket.allowed_priorities():
         raise TicketError(
-            _("An existing ticket cannot be given the priority “Blocking”: open a new ticket for a blocking problem.")
+            _("An existing ticket cannot be given the priority “Blocking”: open a new ticket for a blocking problem."),
+            code="blocking-priority-not-allowed",
         )
     if contact_person is not None and not ticket.possible_contact_people().filter(pk=contact_person.pk).exists():
-        raise TicketError(_("The contact person must belong to the company."))
+        raise TicketError(_("The contact person must belong to the company."), code="contact-person-not-member")
 
     message = Message.objects.create(
         tenant=ticket.tenant, ticket=ticket, author=actor, body=body.strip(), created_at=now
@@ -119,6 +186,7 @@ def reply_as_customer(
     elif old_status == Status.CLOSED:
         emails.send_status_changed(ticket, old_status, message)
     emails.send_customer_reply_to_operators(ticket, message)
+    idempotency.remember(actor, idempotency_key, "tickets.reply", {"message": message.pk})
     return message
 
 
@@ -126,16 +194,20 @@ def reply_as_customer(
 
 
 def _require_operator(person) -> None:
-    if not (person.is_operator and person.is_active):
-        raise TicketError(_("Only the vendor's operators can do this."))
+    if not person.can_work_tickets:
+        raise TicketError(_("Only the vendor's operators can do this."), code="operators-only")
 
 
 @transaction.atomic
-def assign(actor, ticket: Ticket, operator) -> None:
+def assign(actor, ticket: Ticket, operator, *, idempotency_key: str | None = None) -> None:
     """Gives the ticket to `operator` ("take" when it is the actor). An unassigned ticket
-    becomes "In attesa": it has been taken in charge."""
+    becomes "In attesa": it has been taken in charge (R11). The same `idempotency_key`
+    again does nothing. Raises TicketError unless both are operators."""
     _require_operator(actor)
     _require_operator(operator)
+    if idempotency.claim(actor, idempotency_key, "tickets.assign") is not None:
+        return
+    idempotency.remember(actor, idempotency_key, "tickets.assign", {"operator": operator.pk})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == operator.pk:
         return
@@ -151,22 +223,28 @@ def assign(actor, ticket: Ticket, operator) -> None:
         emails.send_status_changed(ticket, old_status)
 
 
-def take(operator, ticket: Ticket) -> None:
-    assign(operator, ticket, operator)
+def take(operator, ticket: Ticket, *, idempotency_key: str | None = None) -> None:
+    """ "Prendi in carico": the operator assigns the ticket to themselves."""
+    assign(operator, ticket, operator, idempotency_key=idempotency_key)
 
 
 @transaction.atomic
-def change_status(actor, ticket: Ticket, status: str) -> None:
-    """Moves the ticket along R11's transitions; anything else is refused. Working states
-    need an operator: without one, the actor takes the ticket."""
+def change_status(actor, ticket: Ticket, status: str, *, idempotency_key: str | None = None) -> None:
+    """Moves the ticket along R11's transitions; anything else is refused (TicketError).
+    Working states need an operator: without one, the actor takes the ticket. The same
+    `idempotency_key` again does nothing."""
     _require_operator(actor)
+    if idempotency.claim(actor, idempotency_key, "tickets.change_status") is not None:
+        return
+    idempotency.remember(actor, idempotency_key, "tickets.change_status", {"status": status})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if status == ticket.status:
         return
     if status not in Status.values or not ticket.can_move_to(status):
         raise TicketError(
             _("A ticket cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": ticket.get_status_display(), "new": Status(status).label if status in Status.values else status}
+            % {"old": ticket.get_status_display(), "new": Status(status).label if status in Status.values else status},
+            code="status-change-not-allowed",
         )
     now = timezone.now()
     old_status = ticket.status
@@ -184,10 +262,16 @@ def change_status(actor, ticket: Ticket, status: str) -> None:
 
 
 @transaction.atomic
-def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: bool = False) -> Message:
+def reply_as_operator(
+    actor, ticket: Ticket, *, body: str, files=(), internal: bool = False, idempotency_key: str | None = None
+) -> Message:
     """An operator's reply to the customer or, with `internal`, a note only operators see.
-    A reply to an unassigned ticket takes it."""
+    A reply to an unassigned ticket takes it. The same `idempotency_key` again returns the
+    first message and sends nothing."""
     _require_operator(actor)
+    earlier = idempotency.claim(actor, idempotency_key, "tickets.operator_reply")
+    if earlier is not None:
+        return Message.objects.get(pk=earlier["message"])
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
     message = Message.objects.create(
@@ -200,6 +284,7 @@ def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: b
         created_at=now,
     )
     _attach(message, files)
+    idempotency.remember(actor, idempotency_key, "tickets.operator_reply", {"message": message.pk})
     if internal:
         return message
     if ticket.status == Status.UNASSIGNED:
@@ -212,6 +297,29 @@ def reply_as_operator(actor, ticket: Ticket, *, body: str, files=(), internal: b
     # One e-mail, not two: the reply tells the customer the ticket's (possibly new) status.
     emails.send_operator_reply(ticket, message)
     return message
+
+
+# --- telling the operators -------------------------------------------------------------
+
+
+def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
+    """Tells the operators who should hear of it now (emails.operators_to_notify()) of a
+    new ticket or a customer's reply (R12): renders the e-mail `kind` once per language and
+    enqueues it to each of them. Run by a task (tasks.notify_operators), not inside the
+    customer's request. Returns how many e-mails were enqueued (0 when the ticket or the
+    message is gone, or the message is an internal note)."""
+    ticket = Ticket.objects.select_related("tenant", "requester", "assignee").filter(pk=ticket_id).first()
+    message = Message.objects.filter(pk=message_id, is_internal=False).first()
+    if ticket is None or message is None:
+        return 0
+    by_language: dict[str, list[str]] = {}
+    for operator in emails.operators_to_notify(ticket):
+        by_language.setdefault(operator.language, []).append(operator.email)
+    context = {"ticket": ticket, "message": message, "ticket_path": reverse("desk:ticket", args=[ticket.pk])}
+    with transaction.atomic():
+        for language, addresses in by_language.items():
+            notifications.send_email(kind=kind, to=addresses, language=language, context=context)
+    return sum(len(addresses) for addresses in by_language.values())
 
 
 # --- shared pieces ------------------------------------------------------------------

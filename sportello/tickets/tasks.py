@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
-from . import emails
+from . import services
 
 
 @task(queue_name="default")
 def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
-    """Tells the operators concerned of a new ticket or a customer's reply (see emails)."""
-    return emails.send_to_operators_now(kind, ticket_id, message_id)
+    """Tells the operators concerned of a new ticket or a customer's reply (see services)."""
+    return services.notify_operators(kind, ticket_id, message_id)

@@ -2,21 +2,24 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sportello.accounts.models import User
-from sportello.tenants.decorators import tenant_member_required
+from sportello.access import customer_member_required
+from sportello.idempotency.web import key_of
+from sportello.lib.errors import RuleViolation
 from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services
+from .attachments import serve_attachment
+from .chat import chat_messages
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
-from .listing import filter_tickets, paginate
-from .models import Attachment, ListPreference, Message, Ticket
+from .listing import LIST_FIELDS, filter_tickets, paginate
+from .models import Attachment, ListPreference, Ticket
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
@@ -26,53 +29,11 @@ def get_ticket_for_member(request, number: int) -> Ticket:
     )
 
 
-# What a chat line shows of a message (not the typed text: its HTML was rendered when the
-# message was written) and of its author (not the password hash and the rest of the account).
-CHAT_FIELDS = ["id", "tenant_id", "ticket_id", "kind", "is_internal", "author_id", "body_html", "event", "old_value",
-               "new_value", "created_at"]  # fmt: skip
-AUTHOR_FIELDS = ["id", "first_name", "last_name", "email", "is_operator"]
-
-
-def chat_messages(ticket: Ticket, *, include_internal: bool = False) -> list[Message]:
-    """The chat of `ticket` in order, with authors and attachments, in three queries.
-
-    A long chat has hundreds of messages by a handful of people: each author is read
-    once (not joined to every message) and each message gets its attachments as
-    `message.files`, grouped here from one query, which costs a fraction of what
-    select_related and prefetch_related build for 200 rows."""
-    queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
-    if not include_internal:
-        queryset = queryset.public()
-    chat = list(queryset.only(*CHAT_FIELDS))
-    authors = User.objects.only(*AUTHOR_FIELDS).in_bulk({m.author_id for m in chat if m.author_id})
-    files: dict[int, list[Attachment]] = {}
-    for attachment in Attachment.objects.for_tenant(ticket.tenant).filter(message__in=[m.pk for m in chat]):
-        files.setdefault(attachment.message_id, []).append(attachment)
-    author_field = Message._meta.get_field("author")
-    for message in chat:
-        author_field.set_cached_value(message, authors.get(message.author_id))
-        message.files = files.get(message.pk, [])
-    return chat
-
-
-def serve_attachment(attachment: Attachment) -> FileResponse:
-    """Always a download, never rendered by the browser, under its cleaned original name."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- new request ----------------------------------------------------------------------
 
 
-@tenant_member_required
-@require_http_methods(["GET", "POST"])
+@customer_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request):
     """The manual's "Nuova richiesta di assistenza", also the landing of the ERP's deep link."""
     if request.method == "POST":
@@ -80,13 +41,28 @@ def new(request):
         if form.is_valid():
             related = Ticket.objects.for_tenant(request.tenant).filter(pk=form.cleaned_data.get("related") or 0).first()
             data = form.cleaned_data
-            ticket = services.open_ticket(
-                request.user, request.tenant, data=data, files=data["attachments"], related=related
-            )
-            messages.success(
-                request, _("Ticket #%(number)s has been sent to the support team.") % {"number": ticket.pk}
-            )
-            return redirect("tickets:detail", number=ticket.pk)
+            try:
+                ticket = services.open_ticket(
+                    request.user,
+                    request.tenant,
+                    data=data,
+                    files=data["attachments"],
+                    related=related,
+                    idempotency_key=key_of(request),
+                )
+            except RuleViolation as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("Ticket #%(number)s has been sent to the support team.") % {"number": ticket.pk}
+                )
+                if ticket.email.lower() not in ticket.customer_addresses():
+                    messages.info(
+                        request,
+                        _("%(email)s will get the notifications once its reader confirms it: we sent a link there.")
+                        % {"email": ticket.email},
+                    )
+                return redirect("tickets:detail", number=ticket.pk)
     else:
         form = NewTicketForm(initial=_new_ticket_initial(request))
     return render(request, "tickets/new.html", {"form": form}, status=400 if form.errors else 200)
@@ -114,22 +90,13 @@ def _int(value) -> int:
 
 # --- the list ("Elenco richieste di assistenza") --------------------------------------
 
-# What a row of the list shows (and its cursor needs): 25 tickets and their people are
-# built on every view, and the full rows are three times as many fields.
-PERSON_FIELDS = ["first_name", "last_name", "email", "is_operator"]
-LIST_FIELDS = [
-    "id", "tenant_id", "title", "summary", "status", "priority", "area", "created_at", "closed_at", "last_reply_at",
-    "awaiting_vendor_since", "requester", "assignee",
-    *(f"requester__{name}" for name in PERSON_FIELDS), *(f"assignee__{name}" for name in PERSON_FIELDS),
-]  # fmt: skip
-
 
 def _saved_params(request) -> dict:
     preference = ListPreference.objects.for_tenant(request.tenant).filter(user=request.user).first()
     return preference.params if preference else {}
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def ticket_list(request):
     """The company's tickets with the chosen filters and sort: those in the address, or
@@ -147,7 +114,7 @@ def ticket_list(request):
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
 
 
-@tenant_member_required
+@customer_member_required
 @require_POST
 def search(request):
     """ "Cerca Ticket": remembers the filters and sort for this person, then shows them."""
@@ -174,14 +141,14 @@ def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
     }
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def detail(request, number):
     ticket = get_ticket_for_member(request, number)
     return render(request, "tickets/detail.html", _detail_context(request, ticket, ReplyForm(ticket=ticket)))
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def chat(request, number):
     """The chat alone, for "Aggiorna"."""
@@ -189,7 +156,7 @@ def chat(request, number):
     return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": chat_messages(ticket)})
 
 
-@tenant_member_required
+@customer_member_required
 @require_POST
 def reply(request, number):
     ticket = get_ticket_for_member(request, number)
@@ -205,8 +172,9 @@ def reply(request, number):
                 priority=data["priority"],
                 contact_person=data["contact_person"],
                 close=data["close"],
+                idempotency_key=key_of(request),
             )
-        except services.TicketError as error:
+        except RuleViolation as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Ticket closed.") if data["close"] else _("Reply sent."))
@@ -215,7 +183,7 @@ def reply(request, number):
     return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
 
 
-@tenant_member_required
+@customer_member_required
 @require_safe
 def attachment(request, public_id):
     found = get_for_tenant_or_404(

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from sportello.lib.audit import SYSTEM
 from sportello.tenants import services as tenants
 from sportello.tenants.models import Role
 
@@ -24,7 +25,7 @@ def sign_in(page, email, password):
 
 
 def test_an_invited_person_activates_the_account_and_reaches_the_dashboard(live_site, page, mailbox, alice, acme):
-    tenants.invite(alice, acme, NEW_PERSON, Role.TECHNICIAN)
+    tenants.invite(alice, acme, NEW_PERSON, Role.TECHNICIAN, audit=SYSTEM)
 
     credentials = mailbox.last(NEW_PERSON, "credenziali provvisorie")
     invitation = mailbox.last(NEW_PERSON, "Invito a unirti a ACME S.r.l.")

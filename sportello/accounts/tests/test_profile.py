@@ -158,3 +158,53 @@ def test_profile_changes_only_answer_post(client, bob, login):
         assert client.get(url).status_code == 405
     assert TrustedDevice.objects.filter(pk=device.pk).exists()
     assert Session.objects.count() == 1
+
+
+def png(width: int, height: int, body: bytes) -> bytes:
+    """A PNG file whose header declares `width` × `height` 8-bit grey pixels, with `body`
+    as its compressed pixel data (which may be short of what the header promises)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_a_decompression_bomb_is_refused_from_its_header_before_any_pixel_is_decoded(client, bob, login):
+    """13,000 × 13,000 pixels in 160 KB of zeros: 169 million pixels to decode."""
+    import zlib
+
+    bomb = png(13000, 13000, zlib.compress(b"\x00" * 16 * 1024 * 1024, 9))
+    login(client, bob)
+
+    response = client.post("/account/profile/picture/", {"avatar": SimpleUploadedFile("bomb.png", bomb)})
+
+    assert response.status_code == 400
+    assert "troppi pixel" in response.text
+    bob.refresh_from_db()
+    assert not bob.avatar
+
+
+def test_a_picture_just_over_the_pixel_limit_is_refused_with_the_same_message(client, bob, login, settings):
+    settings.AVATAR_MAX_PIXELS = 1000 * 1000
+    login(client, bob)
+
+    response = client.post("/account/profile/picture/", {"avatar": image_file(size=(1001, 1000), fmt="PNG")})
+
+    assert response.status_code == 400
+    assert "troppi pixel" in response.text
+
+
+def test_a_truncated_picture_is_a_message_not_an_error(client, bob, login):
+    truncated = png(64, 64, b"\x78\x9c\x63\x60")  # a zlib stream cut after four bytes
+    login(client, bob)
+
+    response = client.post("/account/profile/picture/", {"avatar": SimpleUploadedFile("cut.png", truncated)})
+
+    assert response.status_code == 400
+    assert "non può essere letta" in response.text
+    bob.refresh_from_db()
+    assert not bob.avatar

@@ -86,6 +86,36 @@
     });
   }
 
+  // A form sent once is not sent again by a second click while the page loads: its
+  // submit buttons are disabled once it leaves. A courtesy only: the one-time key the
+  // form carries is what makes a repeat harmless on the server.
+  function setupSingleSubmit() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.method.toLowerCase() !== "post") return;
+      // After this turn, so that the button that was pressed still sends its own value,
+      // and only if no other script stopped the submission (a file too large).
+      window.setTimeout(function () {
+        if (event.defaultPrevented) return;
+        form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+          button.disabled = true;
+          button.setAttribute("aria-disabled", "true");
+        });
+        form.setAttribute("aria-busy", "true");
+      }, 0);
+    });
+    // Coming back to the page (back button) shows it usable again.
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("form[aria-busy=true]").forEach(function (form) {
+        form.removeAttribute("aria-busy");
+        form.querySelectorAll("[aria-disabled=true]").forEach(function (button) {
+          button.disabled = false;
+          button.removeAttribute("aria-disabled");
+        });
+      });
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
@@ -95,5 +125,6 @@
     setupUserMenu();
     setupConfirmations();
     setupAutosubmit();
+    setupSingleSubmit();
   });
 })();

@@ -1,8 +1,12 @@
 """Who hears of what about a ticket (R12), and what each e-mail says."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.test import Client
 
+from sportello.accounts.models import ContactAddress
 from sportello.desk.models import OperatorArea
 from sportello.testing.fixtures import make_ticket, make_user
 from sportello.tickets import services
@@ -22,11 +26,47 @@ def test_a_new_ticket_is_told_to_the_customer_and_to_the_operators(bob, acme, os
     assert "ACME S.r.l." in operator.text and f"{settings.SITE_URL}/desk/tickets/{ticket.pk}/" in operator.links()
 
 
-def test_a_changed_email_gets_the_notifications_as_well_as_the_account(bob, acme, mailbox):
+def test_a_changed_email_gets_the_notifications_once_confirmed_and_the_account_always(bob, acme, mailbox):
+    """R6's "both addresses", but the other one only after its reader agreed: the portal
+    is not a relay of a ticket's text to any address typed in the form."""
     ticket = make_ticket(acme, bob, email="ufficio@acme.example.com")
 
-    assert mailbox.to("ufficio@acme.example.com") and mailbox.to(bob.email)
+    [confirmation] = mailbox.to("ufficio@acme.example.com")
+    assert "Conferma" in confirmation.subject and ticket.title not in confirmation.text
+    assert ticket.customer_addresses() == [bob.email]
+    [link] = [link for link in confirmation.links() if "/addresses/confirm/" in link]
+    client = Client()
+    page = client.get(link.removeprefix(settings.SITE_URL))
+    assert page.status_code == 200 and "ufficio@acme.example.com" in page.text
+    client.post(link.removeprefix(settings.SITE_URL))
+
     assert ticket.customer_addresses() == ["ufficio@acme.example.com", bob.email]
+    services.reply_as_operator(make_user("op@vendor.example.com", is_operator=True), ticket, body="Eccoci")
+    assert mailbox.last("ufficio@acme.example.com", "Nuova risposta")
+
+
+def test_a_confirmation_link_that_was_altered_or_is_too_old_confirms_nothing(bob, acme, mailbox, clock):
+    make_ticket(acme, bob, email="ufficio@acme.example.com")
+    [link] = [link for link in mailbox.last("ufficio@acme.example.com").links() if "/confirm/" in link]
+    path = link.removeprefix(settings.SITE_URL)
+
+    altered = Client().post(path.replace("/confirm/", "/confirm/x"))
+    clock.shift(timedelta(days=settings.CONTACT_ADDRESS_CONFIRM_DAYS, seconds=1))
+    expired = Client().post(path)
+
+    assert altered.status_code == expired.status_code == 400
+    assert not ContactAddress.objects.confirmed().exists()
+
+
+def test_confirmations_are_sent_once_a_day_per_address_and_a_few_addresses_a_day(bob, acme, mailbox):
+    for _ in range(3):
+        make_ticket(acme, bob, email="ufficio@acme.example.com")
+    for number in range(settings.CONTACT_CONFIRMATIONS_PER_DAY + 3):
+        make_ticket(acme, bob, email=f"altro{number}@example.net")
+
+    assert len(mailbox.to("ufficio@acme.example.com")) == 1
+    others = [mail for mail in mailbox.all() if mail.envelope_to[0].startswith("altro")]
+    assert len(others) == settings.CONTACT_CONFIRMATIONS_PER_DAY - 1
 
 
 def test_operators_hear_of_unassigned_tickets_of_their_areas_then_only_the_assignee(bob, acme, oscar, mailbox):

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sportello.lib.audit import COMMAND_LINE
 from sportello.tenants import services
 from sportello.tenants.forms import TenantForm
 
@@ -24,7 +25,11 @@ class Command(BaseCommand):
         data = form.cleaned_data
         try:
             tenant = services.onboard_tenant(
-                None, name=data["name"], vat_number=data["vat_number"], admin_email=data["admin_email"]
+                None,
+                name=data["name"],
+                vat_number=data["vat_number"],
+                admin_email=data["admin_email"],
+                audit=COMMAND_LINE,
             )
         except services.TenancyError as error:
             raise CommandError(str(error)) from None
