@@ -99,13 +99,28 @@ class Worker(DatabaseWorker):
         self.backoff = Backoff()
         self._next_housekeeping = 0.0
 
+    def shutdown(self, signum, frame) -> None:
+        """The first TERM or INT lets the current task and the clean-up finish (the loop
+        ends at its next turn, a pause ends at once); a second one exits at once."""
+        if not self.running:
+            super().shutdown(signum, frame)
+            return
+        logger.warning("Worker %s received %s: stopping after its current task", self.worker_id, signum)
+        self.running = False
+
+    def pause(self, seconds: float) -> None:
+        """Sleeps `seconds`, or less when the worker is asked to stop."""
+        until = time.monotonic() + seconds
+        while self.running and (left := until - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
+
     def run(self) -> None:
         logger.info("Starting worker %s on queues %s", self.worker_id, ",".join(self.queue_names))
         heartbeat = Heartbeat(self.worker_id, self.queue_names, self.heartbeat_seconds)
         heartbeat.start()
         try:
             if self.startup_delay and self.interval:
-                time.sleep(random.random())  # noqa: S311 - spreads workers started together
+                self.pause(random.random())  # noqa: S311 - spreads workers started together
             while self.running:
                 try:
                     task_result = self._step()
@@ -114,7 +129,7 @@ class Worker(DatabaseWorker):
                     continue
                 except Exception:  # a worker never exits for a fault: it logs it and waits
                     logger.exception("Worker %s: unexpected error; going on", self.worker_id)
-                    time.sleep(self.backoff.next_delay())
+                    self.pause(self.backoff.next_delay())
                     continue
                 self.backoff.reset()
                 if self.batch and task_result is None:
@@ -123,8 +138,8 @@ class Worker(DatabaseWorker):
                 if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                     logger.info("Worker %s ran %d tasks: exiting", self.worker_id, self._run_tasks)
                     return
-                if self.running and task_result is None:
-                    time.sleep(self.interval)
+                if task_result is None:
+                    self.pause(self.interval)
         finally:
             heartbeat.stop()
             self._forget()
@@ -223,7 +238,7 @@ class Worker(DatabaseWorker):
         delay = self.backoff.next_delay()
         logger.warning("Worker %s lost the database (%s); trying again in %.1f s", self.worker_id, error, delay)
         close_connection()
-        time.sleep(delay)
+        self.pause(delay)
 
     def _forget(self) -> None:
         try:
