@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -121,6 +121,7 @@ def deliver_waiting(queue: str, *, task_id: str | None = None, limit: int = EMAI
     try:
         while outcomes.total() < limit:
             with transaction.atomic():
+                _commit_without_waiting_for_the_disk()
                 email = (
                     OutboundEmail.objects.due(timezone.now())
                     .filter(queue=queue)
@@ -139,6 +140,17 @@ def deliver_waiting(queue: str, *, task_id: str | None = None, limit: int = EMAI
         _close_quietly(mailer)
     schedule_delivery(queue, exclude_task_id=task_id, not_before=server_down_until)
     return dict(outcomes)
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """PostgreSQL's asynchronous commit for this transaction: the worker does not wait
+    for the WAL flush after each e-mail (the cost of one disk sync per e-mail capped a
+    worker well under 100 e-mails a second). A crash of the database server itself may
+    forget the last fraction of a second of "sent" marks, in order; those e-mails are sent
+    again, with their Message-ID: at least once still holds. A worker's crash loses nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def schedule_delivery(queue: str, *, exclude_task_id: str | None = None, not_before: datetime | None = None) -> bool:
