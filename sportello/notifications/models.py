@@ -18,8 +18,9 @@ class OutboundEmailQuerySet(models.QuerySet):
         return self.filter(status=OutboundEmail.Status.FAILED)
 
     def due(self, now: datetime):
-        """Waiting e-mails whose next attempt has come."""
-        return self.waiting().filter(next_attempt_at__lte=now)
+        """Waiting e-mails whose next attempt has come. One never tried is always due: a
+        web process whose clock runs ahead of the worker's must not hold its e-mails back."""
+        return self.waiting().filter(models.Q(attempts=0) | models.Q(next_attempt_at__lte=now))
 
 
 class OutboundEmail(models.Model):

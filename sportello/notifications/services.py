@@ -165,12 +165,15 @@ def schedule_delivery(queue: str, *, exclude_task_id: str | None = None, not_bef
     """
     from .tasks import deliver_waiting_emails
 
-    earliest = OutboundEmail.objects.waiting().filter(queue=queue).aggregate(earliest=Min("next_attempt_at"))
-    earliest = earliest["earliest"]
-    if earliest is None:
-        return False
-    earliest = max(earliest, not_before or earliest)
     now = timezone.now()
+    waiting = OutboundEmail.objects.waiting().filter(queue=queue)
+    if waiting.filter(attempts=0).exists():
+        earliest = now
+    else:
+        earliest = waiting.aggregate(earliest=Min("next_attempt_at"))["earliest"]
+        if earliest is None:
+            return False
+    earliest = max(earliest, not_before or earliest)
     ready_by = Q(run_after=get_date_max()) | Q(run_after__lte=max(earliest, now))
     coming = DBTaskResult.objects.filter(task_path=deliver_waiting_emails.module_path, queue_name=queue).filter(
         Q(status=TaskResultStatus.RUNNING) | Q(ready_by, status=TaskResultStatus.READY)

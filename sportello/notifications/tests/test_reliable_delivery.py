@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -166,3 +167,10 @@ def test_delivery_runs_a_fixed_number_of_queries_per_email(mailbox, django_asser
     # pair its transaction becomes inside the test's own; then the round's end.
     with django_assert_max_num_queries(20 * 5 + 6):
         assert deliver_waiting(OutboundEmail.Queue.EMAIL) == {"sent": 20}
+
+
+def test_an_email_written_by_a_clock_ahead_of_the_workers_is_sent_at_once(mailbox):
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        notify("ahead@example.com")
+
+    assert len(mailbox.to("ahead@example.com")) == 1
