@@ -43,10 +43,16 @@ def wait_for(condition: Callable[[], object], timeout: float = 20, message: str 
     pytest.fail(f"gave up after {timeout} s waiting for {message or condition}")
 
 
-def test_database_url() -> str:
+def database_address() -> tuple[str, int]:
     database = connection.settings_dict
-    user = database["USER"] or "postgres"
-    return f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    return database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)
+
+
+def test_database_url(port: int | None = None) -> str:
+    """The test database's URL, through another port (a proxy's) when given."""
+    database = connection.settings_dict
+    host, default_port = database_address()
+    return f"postgres://{database['USER'] or 'postgres'}@{host}:{port or default_port}/{database['NAME']}"
 
 
 test_database_url.__test__ = False  # a helper, not a test

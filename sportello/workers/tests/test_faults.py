@@ -15,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from sportello.notifications.models import OutboundEmail
 from sportello.notifications.services import send_email
+from sportello.testing.proxy import TCPProxy
 from sportello.testing.smtp import SMTPServer
-from sportello.testing.workers import ROOT, wait_for
+from sportello.testing.workers import ROOT, database_address, test_database_url, wait_for
 from sportello.workers import schedule
 
 from .sample_tasks import hold_the_database
@@ -92,6 +93,34 @@ def test_a_worker_whose_database_connections_are_ended_goes_on_and_finishes_its_
         duplicates=duplicates,
         tasks_expected=1,
         tasks_completed=int(task_status(held) == "SUCCESSFUL"),
+    )
+
+
+def test_a_worker_waits_out_a_database_outage_and_goes_on(worker_processes, smtp):
+    database = TCPProxy(database_address())  # the worker reaches PostgreSQL only through it
+    try:
+        worker = worker_processes(
+            "faults-outage", "default,email", smtp.port, DATABASE_URL=test_database_url(database.port)
+        )
+        worker.wait_until_beating()
+        dropped = database.cut()  # a restart or a failover: connections drop, new ones are refused
+        emails = send_to(20)  # meanwhile the portal, on its own connection, goes on
+        wait_for(lambda: worker.log().count("lost the database") >= 2, message="the worker to try again")
+        assert worker.is_running
+        database.restore()
+        wait_for(lambda: all_sent(emails), message=f"every e-mail sent after the outage\n{worker.log()}")
+    finally:
+        database.stop()
+
+    assert dropped >= 1
+    assert worker.is_running
+    received = Counter(mail.message["Message-ID"] for mail in smtp.received)
+    assert set(received) == {email.message_id for email in emails}
+    record(
+        "database_outage",
+        emails_expected=len(emails),
+        emails_delivered=len(received),
+        duplicates=received.total() - len(received),
     )
 
 
