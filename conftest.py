@@ -4,7 +4,7 @@ import os
 # from that thread (fixtures, live_server data) are safe because nothing else runs there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["sportello.testing.fixtures"]
+pytest_plugins = ["sportello.testing.fixtures", "sportello.testing.workers"]
 
 
 def pytest_configure(config):

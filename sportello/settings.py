@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sportello.accounts",
     "sportello.tenants",
     "sportello.notifications",
+    "sportello.workers",
     "sportello.tickets",
     "sportello.dashboard",
     "sportello.desk",
@@ -117,6 +118,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Timeouts everywhere: a server that does not answer a new connection is given up in
+    # DATABASE_CONNECT_TIMEOUT seconds, and TCP keepalives notice one that vanished under an
+    # open connection (a failover) in about a minute instead of the kernel's two hours.
+    # The name shows who holds each connection in pg_stat_activity (workers add their id).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1))
+    _options.setdefault("application_name", "sportello")
+    for _name, _value in {
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }.items():
+        _options.setdefault(_name, _value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web process (the desk's counts). The table is made by `createcachetable`.
@@ -200,13 +216,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_RETRY_HOURS = env_int("EMAIL_RETRY_HOURS", 48, minimum=24)
 
 # Background tasks: the database backend keeps them across crashes and restarts.
-# Second-factor codes have a queue of their own so that a backlog cannot delay a login.
+# E-mails a person is waiting for (codes, recovery, invitations) have a queue of their own,
+# served by its own worker, so that no backlog of notifications can delay them.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email", "codes"],
+        "QUEUES": ["default", "email", "priority"],
     }
 }
+# Workers (`manage.py run_worker`, README: "Workers"). Each writes a heartbeat every
+# WORKER_HEARTBEAT_SECONDS; a task whose worker has not been seen for WORKER_LEASE_SECONDS
+# runs again on another worker, and /healthz fails.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60, minimum=2)
+if WORKER_LEASE_SECONDS < 2 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("WORKER_LEASE_SECONDS must be at least twice WORKER_HEARTBEAT_SECONDS.")
+# Longest statement a worker's database connection may run (0: no limit).
+WORKER_STATEMENT_TIMEOUT = env_int("WORKER_STATEMENT_TIMEOUT", 120, minimum=0)
+
+# Retention (README: "What is kept, and for how long"): periodic tasks of the workers
+# delete what is older than this, in days.
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7, minimum=1)
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
+FAILED_EMAIL_RETENTION_DAYS = env_int("FAILED_EMAIL_RETENTION_DAYS", 90, minimum=1)
+LOGIN_CODE_RETENTION_DAYS = env_int("LOGIN_CODE_RETENTION_DAYS", 7, minimum=1)
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=1)
 
 # Security headers and cookies. Behind TLS the cookies take the __Host- prefix.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,6 +13,7 @@ def send_temporary_credentials(user, password: str) -> None:
         kind="temporary_credentials",
         to=user.email,
         language=user.language,
+        queue=OutboundEmail.Queue.PRIORITY,
         context={
             "email": user.email,
             "password": password,
@@ -23,12 +24,12 @@ def send_temporary_credentials(user, password: str) -> None:
 
 
 def send_login_code(user, code: str) -> None:
-    """The second factor's one-time code, on a queue of its own so no backlog delays it."""
+    """The second factor's one-time code, on the priority queue so no backlog delays it."""
     send_email(
         kind="login_code",
         to=user.email,
         language=user.language,
-        queue=OutboundEmail.Queue.CODES,
+        queue=OutboundEmail.Queue.PRIORITY,
         context={"code": code, "user": user, "minutes": settings.LOGIN_CODE_MINUTES},
     )
 
@@ -38,6 +39,7 @@ def send_password_reset(user, reset_path: str) -> None:
         kind="password_reset",
         to=user.email,
         language=user.language,
+        queue=OutboundEmail.Queue.PRIORITY,
         context={"user": user, "reset_path": reset_path, "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
     )
 

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from sportello.notifications.models import OutboundEmail
 from sportello.notifications.services import send_email
 
 
@@ -11,6 +12,7 @@ def send_invitation(invitation, user) -> None:
         kind="invitation",
         to=invitation.email,
         language=user.language,
+        queue=OutboundEmail.Queue.PRIORITY,
         context={
             "tenant_name": invitation.tenant.name,
             "inviter": invitation.invited_by.display_name if invitation.invited_by else "",

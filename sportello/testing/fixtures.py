@@ -15,7 +15,7 @@ from sportello.tenants.middleware import SESSION_KEY
 from sportello.tenants.models import Membership, Role, Tenant
 
 from .mailbox import Mailbox
-from .smtp import SMTPServer
+from .smtp import SilentSMTPServer, SMTPServer
 
 PASSWORD = "Correct-horse-battery-9"
 
@@ -110,17 +110,32 @@ def login():
     return sign_in
 
 
+def point_mailer_at(settings, port: int, timeout: int) -> None:
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout},
+        }
+    }
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback; the portal's mailer points at it for this test."""
     server = SMTPServer()
     server.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
-        }
-    }
+    point_mailer_at(settings, server.port, timeout=5)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def silent_smtp_server(settings):
+    """A server that accepts connections and never answers; the portal's mailer points at
+    it, giving up after 1 s."""
+    server = SilentSMTPServer()
+    server.start()
+    point_mailer_at(settings, server.port, timeout=1)
     yield server
     server.stop()
 
@@ -128,6 +143,15 @@ def smtp_server(settings):
 @pytest.fixture
 def mailbox(smtp_server) -> Mailbox:
     return Mailbox(smtp_server)
+
+
+@pytest.fixture
+def live_workers(db):
+    """Heartbeats of a worker serving every queue, as if one were running: /healthz is then
+    healthy as far as workers go. The fault tests run real worker processes instead."""
+    from .workers import make_heartbeat
+
+    return make_heartbeat("tests", "*")
 
 
 # --- the browser: Debian's Chromium driven by pytest-playwright's own fixtures ----------

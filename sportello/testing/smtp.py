@@ -1,11 +1,13 @@
 """A real SMTP server on loopback for the tests, and a mailbox that reads what it received."""
 
+import asyncio
+import contextlib
 import email
 import email.policy
 import re
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
@@ -17,6 +19,7 @@ class ReceivedEmail:
 
     envelope_to: list[str]
     message: email.message.EmailMessage
+    peer: tuple = field(default=(), compare=False)  # the client's (address, port): one per connection
 
     @property
     def to(self) -> str:
@@ -39,9 +42,10 @@ class ReceivedEmail:
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.received: list[ReceivedEmail] = []
         self.refuse: dict[str, str] = {}  # address → SMTP answer, to simulate refusals
+        self.delay = delay  # seconds before each message is accepted, to simulate a slow server
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope: Envelope, address, rcpt_options):
@@ -52,8 +56,10 @@ class _Collector:
 
     async def handle_DATA(self, server, session, envelope: Envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
-            self.received.append(ReceivedEmail(list(envelope.rcpt_tos), message))
+            self.received.append(ReceivedEmail(list(envelope.rcpt_tos), message, tuple(session.peer)))
         return "250 Message accepted for delivery"
 
 
@@ -66,9 +72,9 @@ def free_port() -> int:
 class SMTPServer:
     """aiosmtpd on 127.0.0.1, which tests may stop and start again to simulate an outage."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.port = free_port()
-        self.collector = _Collector()
+        self.collector = _Collector(delay)
         self.controller: Controller | None = None
 
     def start(self) -> None:
@@ -87,3 +93,39 @@ class SMTPServer:
 
     def refuse(self, address: str, answer: str) -> None:
         self.collector.refuse[address.lower()] = answer
+
+
+class SilentSMTPServer:
+    """A server on loopback that accepts connections and never says a word: the hung SMTP
+    server of issue 14. `connections` counts the clients that reached it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.connected = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(client)
+            self.connected.set()
+
+    @property
+    def connections(self) -> int:
+        return len(self.accepted)
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        self.listener.close()
+        self.thread.join(timeout=5)
+        for client in self.accepted:
+            client.close()

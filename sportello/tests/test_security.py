@@ -114,7 +114,7 @@ def test_every_script_carries_the_nonce_and_no_markup_runs_inline_code(url, alic
     assert "javascript:" not in response.text
 
 
-def test_no_page_changes_anything_when_read(alice, acme, oscar, victor):
+def test_no_page_changes_anything_when_read(alice, acme, oscar, victor, live_workers):
     """Every URL without an identifier, read with GET by each kind of person, answers
     without error and writes nothing but the session."""
     written, errors = [], []

@@ -139,11 +139,11 @@ def test_each_recipient_gets_an_email_of_its_own(mailbox):
     assert len(mailbox.all()) == 2
 
 
-def test_codes_go_on_a_queue_of_their_own(db):
-    send_login_code_like_email(queue=OutboundEmail.Queue.CODES)
+def test_priority_emails_go_on_a_queue_of_their_own(db):
+    send_login_code_like_email(queue=OutboundEmail.Queue.PRIORITY)
     send_login_code_like_email()
 
-    assert sorted(DBTaskResult.objects.values_list("queue_name", flat=True)) == ["codes", "email"]
+    assert sorted(DBTaskResult.objects.values_list("queue_name", flat=True)) == ["email", "priority"]
 
 
 def test_the_email_is_written_in_the_recipients_language(mailbox):
