@@ -338,6 +338,7 @@ class Cluster:
                 self.postgres.wait(5)
         for host in self.hosts.values():
             host.destroy()
+        self.s3.stop()  # its process is gone with its host; this removes its sockets in /tmp
         _run(IP, "netns", "del", self.lan, check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -475,8 +476,10 @@ class Cluster:
         self._wait(lambda: self._answers(browser), f"{name} /healthz")
 
     def _answers(self, browser: HTTPBrowser) -> bool:
+        # Serving is enough: /healthz may also answer 503 for reasons that are not this host's
+        # (issue 14: no worker heartbeat yet), and the release step already reached the database.
         try:
-            return self.client.call(browser.get, "/healthz").status == 200
+            return self.client.call(browser.get, "/healthz").status in (200, 503)
         except OSError:
             return False
 

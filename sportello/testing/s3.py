@@ -13,6 +13,7 @@ The scale-out harness runs the same server inside a network namespace of its own
 """
 
 import json
+import os
 import secrets
 import subprocess
 import sys
@@ -29,19 +30,20 @@ from .smtp import free_port
 
 WEED = Path(sys.executable).with_name("weed")
 REGION = "us-east-1"
-# Every port `weed server` opens, named after its flag; the gRPC ones are the HTTP port + 10000
-# unless given. Iceberg, Lance, IAM and the admin UI are turned off.
-PORT_FLAGS = (
-    "master.port",
-    "master.port.grpc",
-    "volume.port",
-    "volume.port.grpc",
-    "filer.port",
-    "filer.port.grpc",
-    "s3.port",
-    "s3.port.grpc",
-)
-NAMESPACE_PORTS = dict(zip(PORT_FLAGS, (9333, 19333, 8080, 18080, 8888, 18888, 8333, 18333), strict=True))
+# Every port `weed server` opens, named after its flag (Iceberg, Lance and IAM are turned off).
+# The HTTP ones are fixed inside a network namespace, free loopback ports otherwise.
+HTTP_PORTS = {"master.port": 9333, "volume.port": 8080, "filer.port": 8888, "s3.port": 8333}
+# Each gRPC port also names a Unix socket SeaweedFS makes in /tmp whatever TMPDIR says
+# (/tmp/seaweedfs-<part>-grpc-<port>.sock): two servers with one port would share it, even
+# in separate network namespaces. So these are always picked afresh, the sockets removed.
+GRPC_PARTS = ("master", "volume", "filer", "s3")
+
+
+def _grpc_port() -> int:
+    while True:
+        port = free_port()
+        if not any(Path(f"/tmp/seaweedfs-{part}-grpc-{port}.sock").exists() for part in GRPC_PARTS):  # noqa: S108
+            return port
 
 
 class S3Server:
@@ -52,7 +54,8 @@ class S3Server:
         self.directory = Path(directory)
         self.host = host
         self.netns = netns
-        self.ports = NAMESPACE_PORTS if netns else {flag: free_port() for flag in PORT_FLAGS}
+        http = HTTP_PORTS if netns else {flag: free_port() for flag in HTTP_PORTS}
+        self.ports = {**http, **{f"{part}.port.grpc": _grpc_port() for part in GRPC_PARTS}}
         self.access_key = "sportello-tests"
         self.secret_key = secrets.token_urlsafe(24)
         self.process: subprocess.Popen | None = None
@@ -99,8 +102,10 @@ class S3Server:
 
     def start(self, timeout: float = 30) -> None:
         log = (self.directory / "weed.log").open("wb")
+        (self.directory / "tmp").mkdir(exist_ok=True)
+        env = {**os.environ, "TMPDIR": str(self.directory / "tmp")}  # its own log files go there
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.command(), stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
         log.close()
         if self.netns is None:
@@ -125,6 +130,8 @@ class S3Server:
             self.process.kill()
             self.process.wait(10)
         self.process = None
+        for part in GRPC_PARTS:
+            Path(f"/tmp/seaweedfs-{part}-grpc-{self.ports[f'{part}.port.grpc']}.sock").unlink(missing_ok=True)  # noqa: S108
 
     def log_tail(self, lines: int = 30) -> str:
         log = self.directory / "weed.log"

@@ -87,7 +87,8 @@ def test_sign_in_failures_are_counted_across_web_hosts(cluster, request):
     from sportello.accounts.services import SIGN_IN_THROTTLE
 
     email = CUSTOMERS[2]
-    browsers = [cluster.browser(("web-1", "web-2")[attempt % 2]) for attempt in range(SIGN_IN_THROTTLE.free + 1)]
+    hosts = [("web-1", "web-2")[attempt % 2] for attempt in range(SIGN_IN_THROTTLE.free + 1)]
+    browsers = [cluster.browser(host) for host in hosts]
     forms = [cluster.client.call(browser.get, "/account/login/").form("/account/login/") for browser in browsers]
 
     answers = [
@@ -101,7 +102,7 @@ def test_sign_in_failures_are_counted_across_web_hosts(cluster, request):
     report(
         request.config,
         f"Sign-in limit: {SIGN_IN_THROTTLE.free} wrong passwords spread over web-1 and web-2, "
-        f"the next one refused (429) by {browsers[-1].address}: counted once across hosts",
+        f"the next one refused (429) by {hosts[-1]}: counted once across hosts",
     )
 
 
