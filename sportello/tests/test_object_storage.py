@@ -4,11 +4,15 @@ too large before anything reaches the bucket, downloaded only through the portal
 check, deleted with their ticket's files."""
 
 import io
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
 import botocore.exceptions
 import pytest
+from botocore.response import StreamingBody
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -116,6 +120,16 @@ def test_an_oversized_attachment_is_refused_and_nothing_reaches_the_bucket(
     assert object_storage.keys() == []
 
 
+def test_a_file_opened_for_reading_streams_from_the_bucket_instead_of_being_copied_first(object_storage):
+    content = os.urandom(2 * 1024 * 1024)
+    name = default_storage.save("attachments/large", ContentFile(content))
+
+    with default_storage.open(name) as stored:
+        assert isinstance(stored.file, StreamingBody)
+        assert stored.read(1024) == content[:1024]
+        assert stored.read() == content[1024:]
+
+
 def test_a_missing_object_is_a_missing_file(object_storage):
     with pytest.raises(FileNotFoundError):
         default_storage.open("attachments/never-stored")
@@ -184,3 +198,27 @@ def test_deleting_a_tickets_files_works_on_the_local_disk_too(acme, bob, media_r
 
     assert not stored.exists()
     assert not Attachment.objects.exists()
+
+
+def test_the_bucket_is_configured_from_the_environment_and_the_local_disk_stays_the_default():
+    show = (
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, *([s.bucket_name, s.location, s.endpoint_url, s.file_overwrite] "
+        "if hasattr(s, 'bucket_name') else []))"
+    )
+    base = {"PATH": os.environ["PATH"], "DEBUG": "true", "DATABASE_URL": "sqlite:///:memory:"}
+    s3 = {"S3_BUCKET": "portal-files", "S3_ENDPOINT_URL": "https://s3.example.com", "S3_PREFIX": "/sportello/"}
+
+    def run(env):
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", show],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+
+    assert run(base) == "FileSystemStorage"
+    assert run({**base, **s3}) == "StreamingS3Storage portal-files sportello https://s3.example.com False"
+    assert "S3_ADDRESSING_STYLE must be one of" in run({**base, **s3, "S3_ADDRESSING_STYLE": "sideways"})
