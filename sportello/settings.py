@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from sportello.lib.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -172,8 +173,24 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "sportello" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files (attachments, profile pictures): the local disk under MEDIA_ROOT, or an
+# S3-compatible bucket, which every host sees, when S3_BUCKET is set (docs/deployment.md).
+S3_BUCKET = env_str("S3_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage(
+            bucket=S3_BUCKET,
+            endpoint_url=env_str("S3_ENDPOINT_URL"),
+            region=env_str("S3_REGION"),
+            access_key=env_str("S3_ACCESS_KEY_ID"),
+            secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+            addressing_style=env_choice("S3_ADDRESSING_STYLE", ("auto", "path", "virtual"), "auto"),
+            prefix=env_str("S3_PREFIX"),
+            timeout=env_int("S3_TIMEOUT", 20, minimum=1),
+        )
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

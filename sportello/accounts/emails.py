@@ -51,7 +51,7 @@ def send_codes_blocked(user, failures: int) -> None:
         kind="codes_blocked",
         to=user.email,
         language=user.language,
-        queue=OutboundEmail.Queue.CODES,
+        queue=OutboundEmail.Queue.PRIORITY,
         context={"user": user, "failures": failures, "profile_path": reverse("accounts:profile")},
     )
 
@@ -63,7 +63,7 @@ def send_address_confirmation(address, confirm_path: str) -> None:
         kind="address_confirmation",
         to=address.email,
         language=address.user.language,
-        queue=OutboundEmail.Queue.CODES,
+        queue=OutboundEmail.Queue.PRIORITY,
         context={
             "person": address.user,
             "confirm_path": confirm_path,

@@ -5,6 +5,8 @@ technician; in Globex, Eve, its administrator, who is an outsider to ACME; Oscar
 operator of the vendor, and Victor, a vendor administrator.
 """
 
+import uuid
+
 import pytest
 import time_machine
 from django.conf import settings as django_settings
@@ -15,6 +17,7 @@ from sportello.tenants.middleware import SESSION_KEY
 from sportello.tenants.models import Membership, Role, Tenant
 
 from .mailbox import Mailbox
+from .s3 import BucketPrefix, S3Server
 from .smtp import SilentSMTPServer, SMTPServer
 
 PASSWORD = "Correct-horse-battery-9"
@@ -152,6 +155,29 @@ def live_workers(db):
     from .workers import make_heartbeat
 
     return make_heartbeat("tests", "*")
+
+
+S3_TEST_BUCKET = "sportello-tests"
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3 server (SeaweedFS, checking signatures) on loopback, for the tests that ask."""
+    server = S3Server(tmp_path_factory.mktemp("s3"))
+    server.start()
+    try:
+        server.create_bucket(S3_TEST_BUCKET)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def object_storage(s3_server, settings) -> BucketPrefix:
+    """Uploaded files of this test go to the S3 server, under a prefix of the test's own."""
+    place = BucketPrefix(s3_server, S3_TEST_BUCKET, f"test-{uuid.uuid4().hex[:12]}")
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage(place.bucket, prefix=place.prefix)}
+    return place
 
 
 # --- the browser: Debian's Chromium driven by pytest-playwright's own fixtures ----------
