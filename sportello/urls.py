@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("account/", include("sportello.accounts.urls")),
     path("", include("sportello.tenants.urls")),
     path("dashboard/", include("sportello.dashboard.urls")),

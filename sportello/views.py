@@ -1,6 +1,7 @@
-"""Project-wide views: the front door and the health check."""
+"""Project-wide views: the front door and the health checks."""
 
 from django.conf import settings
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,21 @@ def home(request):
     if request.user.is_authenticated:
         return redirect("tenants:landing")
     return redirect("accounts:login")
+
+
+@public
+@never_cache
+@require_safe
+def readyz(request):
+    """For a load balancer: 200 while this web process can serve, i.e. its database
+    answers; 503 otherwise. Unlike /healthz it says nothing of the workers, whose absence
+    is no reason to take a web host out of the balancer (every host would go at once)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure means "cannot serve"
+        return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @public

@@ -15,7 +15,7 @@ route, and the machine's own namespace is never attached to the bridge.
 
     with Cluster() as cluster:
         browser = cluster.browser()          # to the balancer; cluster.browser("web-1") to a host
-        cluster.client.call(browser.get, "/healthz")
+        cluster.client.call(browser.get, "/readyz")
         cluster.hosts["web-1"].crash()
 
 Leaving the `with` block, on failure too, kills every process of every namespace, deletes
@@ -275,7 +275,7 @@ class Cluster:
         return self.hosts[host].run([sys.executable, "manage.py", *arguments], env=self.environment(host)).stdout
 
     def revive(self, name: str) -> None:
-        """Starts a crashed host again and waits until it serves (web hosts: /healthz)."""
+        """Starts a crashed host again and waits until it serves (web hosts: /readyz)."""
         self.hosts[name].revive()
         if name in WEB_HOSTS:
             self._wait_until_serving(name)
@@ -472,13 +472,13 @@ class Cluster:
     def _wait_until_serving(self, name: str) -> None:
         browser = self.browser(name)
         browser.timeout = 2
-        self._wait(lambda: self._answers(browser), f"{name} /healthz")
+        self._wait(lambda: self._answers(browser), f"{name} /readyz")
 
     def _answers(self, browser: HTTPBrowser) -> bool:
-        # Serving is enough: /healthz may also answer 503 for reasons that are not this host's
-        # (issue 14: no worker heartbeat yet), and the release step already reached the database.
+        # /readyz, what a balancer asks: /healthz also reports the workers, whose heartbeats
+        # may not have come yet, and a 503 through the balancer would take a web host out.
         try:
-            return self.client.call(browser.get, "/healthz").status in (200, 503)
+            return self.client.call(browser.get, "/readyz").status == 200
         except OSError:
             return False
 

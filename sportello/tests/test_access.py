@@ -98,6 +98,7 @@ def vendor_page(method="get", arguments=None, data=None, vendor_admin=200):
 TABLE = {
     "home": row(anonymous=LOGIN, signed_in=LANDING),
     "healthz": row(everyone=200),
+    "readyz": row(everyone=200),
     # Signing in and the pages around it.
     "accounts:login": row(anonymous=200, signed_in=LANDING),
     "accounts:code": row(everyone=LOGIN),
@@ -245,7 +246,7 @@ TABLE = {
 
 
 @pytest.fixture
-def objects(acme, globex, alice, bob, eve, oscar, victor):
+def objects(acme, globex, alice, bob, eve, oscar, victor, live_workers):
     alice.avatar.save("alice.png", ContentFile(b"\x89PNG not really"), save=True)
     ticket = make_ticket(acme, bob, title="ACME's own problem")
     reply_as_customer(bob, ticket, body="with a file", files=[SimpleUploadedFile("acme.txt", b"ACME only")])

@@ -96,3 +96,14 @@ def test_health_answers_503_when_the_database_does_not(client):
     assert response.status_code == 503
     assert response.json()["status"] == "error"
     assert response.json()["failed"] == ["database"]
+
+
+def test_readiness_for_the_balancer_needs_the_database_not_the_workers(client):
+    """/readyz answers 200 with no worker at all: a balancer polling it keeps every web
+    host in while the workers are down (/healthz says so to the monitoring)."""
+    assert client.get("/healthz").status_code == 503
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json() == {"status": "ok", "database": "ok"}
+
+    with mock.patch("django.db.connection.cursor", side_effect=OperationalError("connection refused")):
+        assert client.get("/readyz").status_code == 503
