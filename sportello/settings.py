@@ -314,6 +314,8 @@ LOGIN_CODE_ACCOUNT_FAILURES = env_int("LOGIN_CODE_ACCOUNT_FAILURES", 10, minimum
 # Another address for a ticket's notifications is confirmed by a link first (R6).
 CONTACT_ADDRESS_CONFIRM_DAYS = env_int("CONTACT_ADDRESS_CONFIRM_DAYS", 7, minimum=1)
 CONTACT_CONFIRMATIONS_PER_DAY = env_int("CONTACT_CONFIRMATIONS_PER_DAY", 5, minimum=1)
+# A form or API request sent again with the same one-time key within this many days is a repeat.
+IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 7, minimum=1)
 TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 180, minimum=1)
 TRUSTED_DEVICE_COOKIE_NAME = "__Host-trusted_device" if USES_HTTPS else "trusted_device"
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2023-02-08")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sportello.workers.retention import cutoff, delete_in_batches
 from sportello.workers.schedule import every
 
-from .models import LoginCode, SecurityEvent, TrustedDevice
+from .models import ContactAddress, LoginCode, SecurityEvent, TrustedDevice
 
 
 @every(timedelta(hours=1))
@@ -40,3 +40,14 @@ def prune_expired_trusted_devices() -> int:
 def prune_old_security_events() -> int:
     """Deletes security-log entries older than SECURITY_LOG_RETENTION_DAYS."""
     return delete_in_batches(SecurityEvent.objects.filter(created_at__lt=cutoff(settings.SECURITY_LOG_RETENTION_DAYS)))
+
+
+@every(timedelta(hours=1))
+@task(queue_name="default")
+def prune_unconfirmed_addresses() -> int:
+    """Deletes other addresses for notifications that nobody confirmed within
+    CONTACT_ADDRESS_CONFIRM_DAYS of the last request (their link no longer works)."""
+    stale = ContactAddress.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=cutoff(settings.CONTACT_ADDRESS_CONFIRM_DAYS)
+    ).exclude(last_sent_at__gte=cutoff(settings.CONTACT_ADDRESS_CONFIRM_DAYS))
+    return delete_in_batches(stale)

@@ -99,3 +99,46 @@ def test_deleting_in_batches_deletes_every_row_of_the_queryset_and_only_those(al
 
     assert delete_in_batches(SecurityEvent.objects.exclude(detail="3"), batch_size=2) == 6
     assert list(SecurityEvent.objects.values_list("detail", flat=True)) == ["3"]
+
+
+def test_rate_limit_counters_are_pruned_when_their_window_is_over():
+    from sportello.ratelimits import tasks as ratelimit_tasks
+    from sportello.ratelimits.models import Counter
+
+    over = Counter.objects.create(key="a", count=3, expires_at=ago(seconds=1))
+    running = Counter.objects.create(key="b", count=3, expires_at=timezone.now() + timedelta(minutes=5))
+
+    assert ratelimit_tasks.prune_expired_counters.call() == 1
+    assert remaining(Counter) == {str(running.pk)} and str(over.pk) not in remaining(Counter)
+
+
+def test_one_time_keys_are_pruned_past_their_days(settings, bob):
+    from sportello.idempotency import tasks as idempotency_tasks
+    from sportello.idempotency.models import IdempotencyKey
+
+    settings.IDEMPOTENCY_KEY_DAYS = 7
+    old = IdempotencyKey.objects.create(actor=bob, key="old", action="x", created_at=ago(days=8))
+    recent = IdempotencyKey.objects.create(actor=bob, key="recent", action="x", created_at=ago(days=6))
+
+    assert idempotency_tasks.prune_old_keys.call() == 1
+    assert remaining(IdempotencyKey) == {str(recent.pk)} and str(old.pk) not in remaining(IdempotencyKey)
+
+
+def test_unconfirmed_addresses_are_pruned_once_their_link_has_expired(settings, bob):
+    from sportello.accounts.models import ContactAddress
+
+    settings.CONTACT_ADDRESS_CONFIRM_DAYS = 7
+    stale = ContactAddress.objects.create(
+        user=bob, email="a@x.example", created_at=ago(days=8), last_sent_at=ago(days=8)
+    )
+    asked_again = ContactAddress.objects.create(
+        user=bob, email="b@x.example", created_at=ago(days=30), last_sent_at=ago(days=2)
+    )
+    confirmed = ContactAddress.objects.create(
+        user=bob, email="c@x.example", created_at=ago(days=30), confirmed_at=ago(days=29)
+    )
+
+    assert account_tasks.prune_unconfirmed_addresses.call() == 1
+    assert remaining(ContactAddress) == {str(asked_again.pk), str(confirmed.pk)} and str(stale.pk) not in remaining(
+        ContactAddress
+    )
