@@ -6,6 +6,7 @@ an expired window), since it runs on every request: ratelimits.Quota's lock, rea
 write would be three round trips.
 """
 
+import math
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -39,4 +40,4 @@ def take(token_id: int, now=None) -> int:
         return 0
     if isinstance(expires_at, str):  # SQLite hands back text, in UTC
         expires_at = timezone.make_aware(parse_datetime(expires_at), UTC)
-    return max(int((expires_at - now).total_seconds()) + 1, 1)
+    return max(math.ceil((expires_at - now).total_seconds()), 1)
