@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from sportello.idempotency.models import IdempotencyKey
 from sportello.idempotency.services import KeyReused, clean_key
+from sportello.lib.errors import RuleViolation
 from sportello.tickets.chat import chat_messages
 from sportello.tickets.models import Priority, Status
 
@@ -126,8 +128,14 @@ def idempotency_key(request, actor):
     """The request's `Idempotency-Key`, for the service's `idempotency_key`, with the
     request's fingerprint kept beside it: the same key sent again with another request
     raises KeyReused (HTTP 422) instead of answering with the first request's result."""
-    key = clean_key(request.headers.get("Idempotency-Key"))
+    sent = request.headers.get("Idempotency-Key")
+    key = clean_key(sent)
     if key is None:
+        if sent is not None:
+            raise RuleViolation(
+                _("An Idempotency-Key is 1 to 255 printable ASCII characters, such as a UUID."),
+                code="idempotency-key-invalid",
+            )
         yield None
         return
     fingerprint = _fingerprint(request)

@@ -36,12 +36,44 @@ nothing; the same key with another request is refused (422).
 """
 
 
+def _to(operation_id: str, number: str) -> dict:
+    return {"operationId": operation_id, "parameters": {"number": number}}
+
+
+# OpenAPI links: where a client (and schemathesis's stateful tests) goes from an answer.
+LINKS = {
+    ("openTicket", "201"): {
+        "GetTicket": _to("getTicket", "$response.body#/number"),
+        "Reply": _to("replyToTicket", "$response.body#/number"),
+    },
+    ("listTickets", "200"): {
+        "GetFirstTicket": _to("getTicket", "$response.body#/items/0/number"),
+        "ReplyToFirstTicket": _to("replyToTicket", "$response.body#/items/0/number"),
+    },
+    ("listQueue", "200"): {
+        "GetFirstTicket": _to("getDeskTicket", "$response.body#/items/0/number"),
+        "TakeFirstTicket": _to("takeTicket", "$response.body#/items/0/number"),
+        "AssignFirstTicket": _to("assignTicket", "$response.body#/items/0/number"),
+        "MoveFirstTicket": _to("changeTicketStatus", "$response.body#/items/0/number"),
+        "ReplyToFirstTicket": _to("replyAsOperator", "$response.body#/items/0/number"),
+    },
+    ("takeTicket", "200"): {"MoveTicket": _to("changeTicketStatus", "$response.body#/number")},
+    ("listCompanies", "200"): {
+        "GetFirstCompany": {"operationId": "getCompany", "parameters": {"public_id": "$response.body#/items/0/id"}}
+    },
+}
+
+
 class SportelloAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        """ninja's document, with every error answer as `application/problem+json`."""
+        """ninja's document, with every error answer as `application/problem+json`, and
+        the links between operations."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                for (operation_id, status), links in LINKS.items():
+                    if operation.get("operationId") == operation_id:
+                        operation["responses"][int(status)]["links"] = links
                 for status, answer in operation.get("responses", {}).items():
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
@@ -111,7 +143,7 @@ def invalid(request, error):
         }
         for item in error.errors
     ]
-    return problems.problem(422, "validation-failed", _("Some fields are not valid: see errors."), errors=errors)
+    return problems.invalid(errors)
 
 
 @api.exception_handler(HttpError)

@@ -21,9 +21,15 @@ from .auth import ANYONE, COMPANY_ADMIN, CUSTOMER, READ, WRITE, Needs
 
 router = Router(tags=["Company"])
 
-READ_ERRORS = {401: schemas.Problem, 403: schemas.Problem, 404: schemas.Problem, 429: schemas.Problem}
-LIST_ERRORS = {**READ_ERRORS, 422: schemas.Problem}
-WRITE_ERRORS = {**READ_ERRORS, 409: schemas.Problem, 422: schemas.Problem}
+READ_ERRORS = {
+    401: schemas.Problem,
+    403: schemas.Problem,
+    404: schemas.Problem,
+    422: schemas.Problem,
+    429: schemas.Problem,
+}
+LIST_ERRORS = READ_ERRORS
+WRITE_ERRORS = {**READ_ERRORS, 409: schemas.Problem}
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -88,6 +94,8 @@ def me(request):
     summary="The company's tickets, filtered and sorted as on the list page",
 )
 def list_tickets(request):
+    if errors := schemas.errors_against(schemas.TicketFilters, request.GET):
+        return problems.invalid(errors)
     form = ListFilterForm(request.GET)
     if not form.is_valid():
         return problems.from_form(form)
@@ -114,9 +122,11 @@ def list_tickets(request):
     summary="Opens a ticket (“Invia Ticket”), with the ERP's context and attachments",
 )
 def open_ticket(request, response: HttpResponse):
+    if errors := schemas.errors_against(schemas.NewTicket, request.POST):
+        return problems.invalid(errors)
     caller = request.caller
     data = request.POST.copy()
-    if not data.get("email") and caller.user.is_activated:
+    if "email" not in data and caller.user.is_activated:
         data["email"] = caller.user.email
     data.setdefault("contact_preference", "web")
     data.setdefault("priority", str(Priority.NORMAL.value))
@@ -138,7 +148,7 @@ def open_ticket(request, response: HttpResponse):
 
 
 @router.get(
-    "/tickets/{number}",
+    "/tickets/{int:number}",
     response={200: schemas.Ticket, **READ_ERRORS},
     auth=Needs(READ, CUSTOMER),
     operation_id="getTicket",
@@ -159,7 +169,7 @@ class _ReplyForm(ReplyForm):
 
 
 @router.post(
-    "/tickets/{number}/replies",
+    "/tickets/{int:number}/replies",
     response={201: schemas.Message, **WRITE_ERRORS},
     auth=Needs(WRITE, CUSTOMER),
     openapi_extra=with_key(schemas.multipart(schemas.Reply)),
@@ -168,6 +178,8 @@ class _ReplyForm(ReplyForm):
     summary="Replies; may change the priority and the contact person, and close the ticket",
 )
 def reply(request, number: int = NUMBER):
+    if errors := schemas.errors_against(schemas.Reply, request.POST):
+        return problems.invalid(errors)
     ticket = company_ticket(request, number)
     data = request.POST.copy()
     if data.get("contact_person"):

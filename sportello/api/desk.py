@@ -53,6 +53,8 @@ def _operator_pk(value) -> str:
     summary="The queue: every company's tickets, with the desk's filters and sorts",
 )
 def queue(request):
+    if errors := schemas.errors_against(schemas.QueueFilters, request.GET):
+        return problems.invalid(errors)
     data = request.GET.copy()
     if data.get("assignee"):
         data["assignee"] = _operator_pk(data["assignee"])
@@ -74,7 +76,7 @@ def queue(request):
 
 
 @router.get(
-    "/tickets/{number}",
+    "/tickets/{int:number}",
     response={200: schemas.DeskTicket, **READ_ERRORS},
     auth=Needs(READ, OPERATOR),
     operation_id="getDeskTicket",
@@ -101,7 +103,7 @@ def _json(request) -> dict:
 
 
 @router.post(
-    "/tickets/{number}/take",
+    "/tickets/{int:number}/take",
     response={200: schemas.DeskTicket, **WRITE_ERRORS},
     auth=Needs(WRITE, OPERATOR),
     openapi_extra=with_key({}),
@@ -114,7 +116,7 @@ def take(request, number: int = NUMBER):
 
 
 @router.post(
-    "/tickets/{number}/assign",
+    "/tickets/{int:number}/assign",
     response={200: schemas.DeskTicket, **WRITE_ERRORS},
     auth=Needs(WRITE, OPERATOR),
     openapi_extra=with_key(schemas.json_body(schemas.Assignment)),
@@ -123,6 +125,8 @@ def take(request, number: int = NUMBER):
     summary="Gives the ticket to an operator",
 )
 def assign(request, number: int = NUMBER):
+    if errors := schemas.errors_against(schemas.Assignment, _json(request)):
+        return problems.invalid(errors)
     form = AssignForm({"operator": _operator_pk(_json(request).get("operator", ""))})
     if not form.is_valid():
         return problems.from_form(form)
@@ -135,7 +139,7 @@ def assign(request, number: int = NUMBER):
 
 
 @router.post(
-    "/tickets/{number}/status",
+    "/tickets/{int:number}/status",
     response={200: schemas.DeskTicket, **WRITE_ERRORS},
     auth=Needs(WRITE, OPERATOR),
     openapi_extra=with_key(schemas.json_body(schemas.StatusChange)),
@@ -144,6 +148,8 @@ def assign(request, number: int = NUMBER):
     summary="Moves the ticket to another status (R11's transitions)",
 )
 def change_status(request, number: int = NUMBER):
+    if errors := schemas.errors_against(schemas.StatusChange, _json(request)):
+        return problems.invalid(errors)
     form = StatusForm({"status": str(_json(request).get("status", ""))})
     if not form.is_valid():
         return problems.from_form(form)
@@ -156,7 +162,7 @@ def change_status(request, number: int = NUMBER):
 
 
 @router.post(
-    "/tickets/{number}/replies",
+    "/tickets/{int:number}/replies",
     response={201: schemas.Message, **WRITE_ERRORS},
     auth=Needs(WRITE, OPERATOR),
     openapi_extra=with_key(schemas.multipart(schemas.OperatorReply)),
@@ -165,6 +171,8 @@ def change_status(request, number: int = NUMBER):
     summary="Replies to the customer, or writes an internal note (internal=true)",
 )
 def reply(request, number: int = NUMBER):
+    if errors := schemas.errors_against(schemas.OperatorReply, request.POST):
+        return problems.invalid(errors)
     found = desk_ticket(number)
     form = OperatorReplyForm(request.POST, request.FILES, **uploads(request))
     if not form.is_valid():
@@ -205,6 +213,8 @@ def attachment(request, public_id: UUID):
     summary="The customer companies, by name (vendor administrators)",
 )
 def companies(request):
+    if errors := schemas.errors_against(schemas.CompanyFilters, request.GET):
+        return problems.invalid(errors)
     page = keyset.paginate(
         Tenant.objects.all(), ("name", "id"), False, request.GET.get("cursor"), COMPANIES_PER_PAGE, salt="api.companies"
     )

@@ -60,6 +60,11 @@ def from_violation(error: RuleViolation) -> HttpResponse:
     return problem(STATUS_OF.get(error.code, 422), error.code, error.message)
 
 
+def invalid(errors: list[dict]) -> HttpResponse:
+    """422 listing `errors` ({"field", "code", "detail"} each)."""
+    return problem(422, "validation-failed", _("Some fields are not valid: see errors."), errors=errors)
+
+
 def from_form(form) -> HttpResponse:
     """422 with each field's errors (the form's own messages: the same as the pages'); the
     errors that concern no single field have `field` null."""
@@ -68,7 +73,7 @@ def from_form(form) -> HttpResponse:
         for name, found in form.errors.as_data().items()
         for error in found
     ]
-    return problem(422, "validation-failed", _("Some fields are not valid: see errors."), errors=errors)
+    return invalid(errors)
 
 
 def not_found() -> HttpResponse:

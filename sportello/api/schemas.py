@@ -7,16 +7,24 @@ a page and through the API; tests/test_schemas.py keeps the two lists of fields 
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
+from django import forms
+from django.utils.translation import gettext
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from sportello.tickets.forms import ERP_LIMITS
 
+
+def _int_of_digits(value):
+    """Form and query fields are text: "3" is the priority 3."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
 Status = Literal["unassigned", "waiting", "postponed", "in_development", "closed"]
-PriorityValue = Literal[1, 2, 3, 4]
+PriorityValue = Annotated[Literal[1, 2, 3, 4], BeforeValidator(_int_of_digits)]
 RequestTypeValue = Literal["assistance", "appointment"]
 AreaValue = Literal["administrative", "management", "systems"]
 MAX_TICKET_NUMBER = 2**63 - 1
@@ -241,10 +249,19 @@ class CompanyFilters(BaseModel):
 
 
 def _schema_of(model: type[BaseModel]) -> dict:
+    """`model`'s JSON schema as a form or a query string has it: a field left out is how
+    one says "none", so no field is nullable and no default is null."""
     schema = model.model_json_schema()
     schema.pop("title", None)
-    for prop in schema.get("properties", {}).values():
+    for name, prop in schema.get("properties", {}).items():
         prop.pop("title", None)
+        choices = prop.pop("anyOf", None)
+        if choices:
+            [kept] = [choice for choice in choices if choice.get("type") != "null"]
+            prop.update(kept)
+        if prop.get("default", "") is None:
+            del prop["default"]
+        schema["properties"][name] = prop
     return schema
 
 
@@ -273,3 +290,33 @@ def query(model: type[BaseModel]) -> dict:
             for name, prop in schema["properties"].items()
         ]
     }
+
+
+def errors_against(model: type[BaseModel], data) -> list[dict]:
+    """The fields of `data` (a QueryDict or a dict) that break `model`'s description (a
+    type, a choice, a bound, a length), as problem details' `errors`; empty when none.
+    The pages' forms then check the rules themselves."""
+    values = {name: data.get(name) for name in model.model_fields if name != "attachments" and name in data}
+    unknown = [
+        {"field": name, "code": "unknown", "detail": gettext("This API does not know this field.")}
+        for name in data
+        if name not in model.model_fields
+    ]
+    if "attachments" in data:  # text where files belong (a file is never among the form's text fields)
+        unknown.append({"field": "attachments", "code": "invalid", "detail": gettext("Send the attachments as files.")})
+    try:
+        model.model_validate(values)
+    except ValidationError as error:
+        return unknown + [
+            {
+                "field": ".".join(str(part) for part in item["loc"]) or None,
+                "code": "required" if item["type"] == "missing" else "invalid",
+                "detail": str(
+                    forms.Field.default_error_messages["required"]
+                    if item["type"] == "missing"
+                    else gettext("Enter a valid value.")
+                ),
+            }
+            for item in error.errors()
+        ]
+    return unknown

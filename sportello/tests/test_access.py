@@ -18,6 +18,7 @@ for Globex, Oscar's and Victor's), plus ACME's company token (a service account)
 answers 404 to a Globex token.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from json import dumps as json_dumps
@@ -561,7 +562,7 @@ def test_every_api_operation_has_a_row_in_the_api_table():
 
 def test_every_api_url_is_an_operation_of_the_document():
     """No URL of the API escapes its document (and so the table above)."""
-    routes = {route.route.replace("<", "{").replace(">", "}") for route in url_patterns() if _is_api_operation(route)}
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.route) for route in url_patterns() if _is_api_operation(route)}
     documented = {path.removeprefix("/") for _method, path in api_operations().values()}
     assert routes == documented
 

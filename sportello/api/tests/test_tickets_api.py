@@ -73,15 +73,30 @@ def test_the_same_idempotency_key_with_another_request_is_refused(bob_api):
 
 
 def test_missing_and_invalid_fields_are_listed_per_field_in_the_callers_language(bob_api):
-    italian = bob_api.post("/api/v1/tickets", {"contact_preference": "phone", "priority": "9"})
+    italian = bob_api.post("/api/v1/tickets", {"contact_preference": "phone"})
     english = bob_api.post("/api/v1/tickets", {"title": "x"}, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    off_the_document = bob_api.post("/api/v1/tickets", {**NEW, "priority": "9", "colour": "red"})
 
     assert problem_of(italian) == (422, "validation-failed")
     fields = {error["field"]: error for error in italian.json()["errors"]}
-    assert {"request_type", "area", "title", "description", "phone", "priority"} <= fields.keys()
+    assert {"request_type", "area", "title", "description"} <= fields.keys()
+    assert {(e["field"], e["code"]) for e in off_the_document.json()["errors"]} == {
+        ("priority", "invalid"),
+        ("colour", "unknown"),
+    }
     assert fields["title"]["code"] == "required" and fields["title"]["detail"] == "Questo campo è obbligatorio."
     assert italian.json()["title"] == "La richiesta non rispetta una regola" and italian["Content-Language"] == "it"
     assert english.json()["errors"][0]["detail"] == "This field is required." and english["Content-Language"] == "en"
+    assert not Ticket.objects.exists()
+
+
+def test_the_phone_is_needed_when_the_customer_wants_a_call(bob_api):
+    response = bob_api.post("/api/v1/tickets", {**NEW, "contact_preference": "phone"})
+
+    assert problem_of(response) == (422, "validation-failed")
+    assert [(e["field"], e["detail"]) for e in response.json()["errors"]] == [
+        ("phone", "Inserisci il numero di telefono a cui richiamarti.")
+    ]
     assert not Ticket.objects.exists()
 
 
