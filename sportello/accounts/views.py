@@ -143,7 +143,9 @@ def activate(request):
     if user is None:
         messages.info(request, _("Sign in with the temporary credentials you received by e-mail."))
         return redirect("accounts:login")
-    form = ActivationForm(request.POST or None, user=user)
+    form = ActivationForm(
+        request.POST or None, user=user, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
     if form.is_valid():
         data = form.cleaned_data
         services.activate(
