@@ -92,7 +92,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": ["sportello.lib.templatetags.icons"],
-            "libraries": {"choices": "sportello.lib.templatetags.choices"},
+            "libraries": {
+                "choices": "sportello.lib.templatetags.choices",
+                "listing": "sportello.lib.templatetags.listing",
+            },
         },
     },
     # The partials repeated once per row (ticket rows, chat lines, select options) are

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.humanize import file_size, time_since
 from sportello.lib.partials import render_partial
-from sportello.tickets.models import AREA_EXAMPLES, Area, ContactPreference, Message, Priority, Status
+from sportello.tickets.models import (
+    AREA_EXAMPLES,
+    AREA_SHORT_LABELS,
+    Area,
+    ContactPreference,
+    Message,
+    Priority,
+    Status,
+)
 
 register = template.Library()
 
@@ -23,13 +31,6 @@ STATUS_BADGES = {
     Status.CLOSED: "",
 }
 PRIORITY_BADGES = {Priority.LOW: "", Priority.NORMAL: "", Priority.HIGH: "badge-orange", Priority.BLOCKING: "badge-red"}
-# The lists' compact rows name the area in one word; the full name is its tooltip and what
-# a screen reader reads.
-AREA_SHORT = {
-    Area.ADMINISTRATIVE: _("Administrative"),
-    Area.MANAGEMENT: _("Management"),
-    Area.SYSTEMS: _("Systems"),
-}
 CONTACT_PREFERENCE_HELP = {
     ContactPreference.WEB: _("Answer through the portal."),
     ContactPreference.PHONE: _("You will be contacted by phone if possible."),
@@ -90,7 +91,7 @@ def _row_context(rows, detail_name: str, columns: int) -> dict:
         "tz": timezone.get_current_timezone(),
         "closed_status": Status.CLOSED,
         "areas": _labels(Area),
-        "area_short": {area: str(label) for area, label in AREA_SHORT.items()},
+        "area_short": {area: str(label) for area, label in AREA_SHORT_LABELS.items()},
         "statuses": _labels(Status),
         "status_badges": STATUS_BADGES,
         "priorities": _labels(Priority),
