@@ -95,6 +95,9 @@ TEMPLATES = [
             "libraries": {
                 "choices": "sportello.lib.templatetags.choices",
                 "listing": "sportello.lib.templatetags.listing",
+                "fields": "sportello.lib.templatetags.fields",
+                "menu": "sportello.lib.templatetags.menu",
+                "text": "sportello.lib.templatetags.text",
             },
         },
     },
@@ -231,6 +234,7 @@ SESSION_COOKIE_NAME = "__Host-sessionid" if USES_HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if USES_HTTPS else "csrftoken"
 LANGUAGE_COOKIE_NAME = "__Host-language" if USES_HTTPS else "language"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sportello.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -4,6 +4,9 @@ The rows of the lists and the lines of the chat are Jinja2 partials (see
 sportello/lib/partials.py); the tags here gather what they show (the labels of the
 choices, translated once per page) and render them."""
 
+import math
+from datetime import timedelta
+
 from django import template
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +68,31 @@ def area_examples(area) -> str:
 @register.filter
 def contact_preference_help(preference) -> str:
     return CONTACT_PREFERENCE_HELP.get(preference, "")
+
+
+@register.filter
+def closable_time(ticket) -> str:
+    """When a customer may close `ticket` (rule R9), rounded up to the minute: at 13:07:10
+    the ticket may be closed, so "13:08" is never a promise the server breaks."""
+    moment = timezone.localtime(ticket.closable_from())
+    if moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment.strftime("%H:%M")
+
+
+@register.filter
+def seconds_until_closable(ticket) -> int:
+    """Whole seconds (rounded up) until a customer may close `ticket`; 0 when they may."""
+    return max(math.ceil((ticket.closable_from() - timezone.now()).total_seconds()), 0)
+
+
+@register.simple_tag
+def attachment_messages() -> dict:
+    """The server's messages about attachments, for the browser's check: "{file}" stands
+    for a file's name."""
+    from sportello.tickets.forms import too_large_message, too_many_message
+
+    return {"too_large": too_large_message("{file}"), "too_many": too_many_message()}
 
 
 @register.filter
