@@ -118,13 +118,15 @@ def _row_context(rows, detail_name: str, columns: int) -> dict:
         "now": timezone.now(),
         "tz": timezone.get_current_timezone(),
         "closed_status": Status.CLOSED,
-        "areas": _labels(Area),
-        "area_short": {area: str(label) for area, label in AREA_SHORT_LABELS.items()},
-        "statuses": _labels(Status),
-        "status_badges": STATUS_BADGES,
-        "priorities": _labels(Priority),
-        "priority_badges": PRIORITY_BADGES,
-        "detail_url": _url_maker(detail_name),
+        "page": {
+            "areas": _labels(Area),
+            "area_short": {area: str(label) for area, label in AREA_SHORT_LABELS.items()},
+            "statuses": _labels(Status),
+            "status_badges": STATUS_BADGES,
+            "priorities": _labels(Priority),
+            "priority_badges": PRIORITY_BADGES,
+            "detail_url": _url_maker(detail_name),
+        },
     }
 
 
