@@ -3,9 +3,10 @@
 //
 // - A page with an error summary (partials/form_errors.html) moves the focus to it and
 //   says "Errore:" in its title; a link of the summary takes the person to its field.
-// - Before a form marked novalidate is sent, its required fields (data-required: the
-//   server's "required" message) and its attachments (data-max-bytes, data-max-files; the
-//   messages of tickets/partials/attachment_problem.html) are checked. If something is
+// - Before a form marked novalidate (they all include partials/form_errors.html) is sent,
+//   its required fields (data-required: the server's "required" message) and its
+//   attachments (data-max-bytes, data-max-files; the messages of
+//   tickets/partials/attachment_problem.html) are checked. If something is
 //   wrong nothing is sent: the messages shown earlier, which may no longer be true, are
 //   cleared, and the problems are shown beside their fields and in a new summary.
 // The server checks everything again, whatever happens here.
@@ -142,9 +143,16 @@
     });
   }
 
-  function showErrors(form, problems) {
-    var template = document.getElementById("error-summary-template");
-    var summary = template.content.firstElementChild.cloneNode(true);
+  // An empty summary: from the form's <template>, or a copy of the server's summary.
+  function blankSummary(form) {
+    var template = form.querySelector("template.error-summary-template");
+    var summary = template ? template.content.firstElementChild.cloneNode(true)
+      : form.querySelector(".error-summary").cloneNode(true);
+    summary.querySelector(".error-summary-list").textContent = "";
+    return summary;
+  }
+
+  function showErrors(form, summary, problems) {
     var list = summary.querySelector(".error-summary-list");
     problems.forEach(function (problem) {
       var item = document.createElement("li");
@@ -179,8 +187,9 @@
     if (!problems.length) return;
     event.preventDefault();
     event.stopImmediatePropagation();
+    var summary = blankSummary(form);
     clearErrors(form);
-    showErrors(form, problems);
+    showErrors(form, summary, problems);
   });
 
   ready(function () {
