@@ -60,6 +60,14 @@ AREA_EXAMPLES = {
     Area.SYSTEMS: _("Operating systems, office programs, antivirus, networks, printers, servers, PCs, etc."),
 }
 
+# The area in one word, where room is short (the lists' rows, the desk's charts); the full
+# name goes with it as its tooltip and accessible name.
+AREA_SHORT_LABELS = {
+    Area.ADMINISTRATIVE: _("Administrative"),
+    Area.MANAGEMENT: _("Management"),
+    Area.SYSTEMS: _("Systems"),
+}
+
 # Rule R11: Non assegnato → In attesa (taken) ⇄ Rinviato ⇄ In Sviluppo → Chiuso; a closed
 # ticket goes back to "In attesa" when reopened.
 TRANSITIONS = {
