@@ -207,6 +207,14 @@ class Ticket(TenantOwned):
         """When a customer may close it: some minutes after creation (rule R9)."""
         return self.created_at + timedelta(minutes=settings.TICKET_CLOSE_AFTER_MINUTES)
 
+    def closable_from_minute(self):
+        """closable_from() rounded up to the minute, as people are told it ("dalle 13:08"):
+        at that minute the ticket may be closed, so the time said is never refused."""
+        moment = self.closable_from()
+        if moment.second or moment.microsecond:
+            moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        return moment
+
     def can_be_closed_by_customer(self, now=None) -> bool:
         return not self.is_closed and (now or timezone.now()) >= self.closable_from()
 

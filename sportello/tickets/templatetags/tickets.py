@@ -5,7 +5,6 @@ sportello/lib/partials.py); the tags here gather what they show (the labels of t
 choices, translated once per page) and render them."""
 
 import math
-from datetime import timedelta
 
 from django import template
 from django.urls import reverse
@@ -74,10 +73,7 @@ def contact_preference_help(preference) -> str:
 def closable_time(ticket) -> str:
     """When a customer may close `ticket` (rule R9), rounded up to the minute: at 13:07:10
     the ticket may be closed, so "13:08" is never a promise the server breaks."""
-    moment = timezone.localtime(ticket.closable_from())
-    if moment.second or moment.microsecond:
-        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return moment.strftime("%H:%M")
+    return timezone.localtime(ticket.closable_from_minute()).strftime("%H:%M")
 
 
 @register.filter
