@@ -4,7 +4,9 @@ back (Django's own are bare English text). urls.py names them as the handlers of
 503 pages are for views (and proxies) that answer with those codes (`error_page()`)."""
 
 import logging
+import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +31,14 @@ PAGES = {
     ),
     503: (_("Portal unavailable"), _("The portal is being updated or is very busy. Try again in a few minutes.")),
 }
+# A request that met a database fault (Django's handler500 runs while the exception is
+# being handled, so it can tell): the portal is there, its database will be back.
+DATABASE_FAULTS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+DATABASE_PAGE = (
+    _("Portal briefly unavailable"),
+    _("The portal could not reach its data for a moment. Nothing was lost: try again in a few seconds."),
+)
 CSRF_PAGE = (
     _("The page has expired"),
     _(
@@ -66,8 +76,18 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """The 500 page. Whatever broke may break this page too (the database, a template):
-    then a plain page, still in the person's language, rather than none."""
+    """The 500 page, or the 503 page with `Retry-After` when what broke is the database
+    (a dropped connection, a restart, a failover: transient, worth trying again soon).
+    Whatever broke may break this page too (a template): then a plain page, still in the
+    person's language, rather than none."""
+    if isinstance(sys.exception(), DATABASE_FAULTS):
+        try:
+            response = error_page(request, 503, page=DATABASE_PAGE)
+        except Exception:
+            logger.exception("The error page could not be drawn")
+        else:
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
     try:
         return error_page(request, 500)
     except Exception:  # the page of last resort must always answer
