@@ -275,7 +275,12 @@ def measure(args):
             "queries": queries[name],
         }
     document = {
-        "settings": {"requests": args.requests, "warmup": args.warmup, "round": ROUND},
+        "settings": {
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "round": ROUND,
+            "scheduling": "fifo" if os.sched_getscheduler(0) == os.SCHED_FIFO else "normal",
+        },
         "load_before": load_before,
         "load_after": os.getloadavg(),
         "seconds": round(seconds, 1),
@@ -404,6 +409,7 @@ def compare(args):
         print(text)
     for index, run in enumerate(runs):
         print(f"run {index + 1}: {run['started_at']}, commit {run['machine']['git_commit']}, "
+              f"{run['settings'].get('scheduling', 'normal')} scheduling, "
               f"load average {run['load_before'][0]:.2f} before, {run['load_after'][0]:.2f} after")  # fmt: skip
 
 
