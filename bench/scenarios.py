@@ -107,8 +107,9 @@ class Population:
         print(f"  {len(self.customers):,} customer sessions over {len(set(chosen)):,} companies")
 
         operator_ids = list(User.objects.filter(is_operator=True).order_by("pk").values_list("pk", flat=True))
-        operators = User.objects.in_bulk(self.rng.sample(operator_ids, min(OPERATOR_SESSIONS, len(operator_ids))))
-        self.operators = create_sessions([(operator, None) for operator in operators.values()])
+        sample = self.rng.sample(operator_ids, min(OPERATOR_SESSIONS, len(operator_ids)))
+        operators = User.objects.in_bulk(sample)
+        self.operators = create_sessions([(operators[pk], None) for pk in sample])
         print(f"  {len(self.operators):,} operator sessions")
 
     def pick(self, seq):
