@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # `make run` is the demo: DEBUG on, SQLite under var/, e-mails kept in files under var/mail/.
-RUN_ENV := DEBUG=$${DEBUG:-true} DATABASE_URL=$${DATABASE_URL:-sqlite:///var/sportello.sqlite3} MAIL_BACKEND=$${MAIL_BACKEND:-file}
+# PORT (default 8000) is where the demo listens; SITE_URL follows it unless set.
+RUN_ENV := DEBUG=$${DEBUG:-true} DATABASE_URL=$${DATABASE_URL:-sqlite:///var/sportello.sqlite3} MAIL_BACKEND=$${MAIL_BACKEND:-file} PORT=$${PORT:-8000} SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}}
 # `make test` runs on PostgreSQL (the server on 127.0.0.1:5432, user postgres, trust auth).
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sportello} SECRET_KEY=tests-only-secret-key-that-is-long-and-random-enough-0123456789
 

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_htmx",
     "django_tasks_db",
     "ninja",
 ]
@@ -81,7 +80,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "sportello.pwa.middleware.UnsupportedBrowserMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "sportello.tenants.middleware.TenantMiddleware",
 ]
 
@@ -102,10 +100,30 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": ["sportello.lib.templatetags.icons", "sportello.idempotency.templatetags.idempotency"],
-            "libraries": {"choices": "sportello.lib.templatetags.choices"},
+            "libraries": {
+                "choices": "sportello.lib.templatetags.choices",
+                "listing": "sportello.lib.templatetags.listing",
+                "fields": "sportello.lib.templatetags.fields",
+                "menu": "sportello.lib.templatetags.menu",
+                "text": "sportello.lib.templatetags.text",
+            },
         },
     },
+    # The partials repeated once per row (ticket rows, chat lines, select options) are
+    # Jinja2 templates under each app's jinja2/ folder, rendered by the Django tags that
+    # call them (sportello/lib/partials.py): compiled to Python, a row costs a fifth of
+    # what Django's engine takes. Autoescape is on, as in every Django template.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "sportello" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "sportello.lib.partials.environment", "autoescape": True},
+    },
 ]
+
+# Form widgets are drawn with Django's own Jinja2 templates (django/forms/jinja2/): the same
+# markup as its Django-engine ones at a fraction of the cost, on every form of every page.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 # Database: SQLite for the demo, PostgreSQL in production and in the test suite.
 DATABASES = {
@@ -278,6 +296,7 @@ SESSION_COOKIE_NAME = "__Host-sessionid" if USES_HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if USES_HTTPS else "csrftoken"
 LANGUAGE_COOKIE_NAME = "__Host-language" if USES_HTTPS else "language"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sportello.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

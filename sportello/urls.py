@@ -21,5 +21,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "sportello.errors.bad_request"
+handler403 = "sportello.errors.permission_denied"
+handler404 = "sportello.errors.page_not_found"
+handler500 = "sportello.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += [path("dev/", include("sportello.notifications.dev_urls"))]

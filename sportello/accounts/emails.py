@@ -19,6 +19,7 @@ def send_temporary_credentials(user, password: str) -> None:
             "password": password,
             "expires_at": user.temporary_password_expires_at,
             "login_path": reverse("accounts:login"),
+            "operator": user.is_operator,
         },
     )
 

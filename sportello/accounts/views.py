@@ -62,6 +62,18 @@ def _complete_login(request, user: User, next_url: str, *, trust_device: bool = 
     return response
 
 
+# The address of the account just created, for the sign-in page that follows "Crea utente".
+SIGN_IN_EMAIL = "accounts.sign_in_email"
+
+
+def _prefilled_login_form(email: str) -> LoginForm:
+    """The sign-in form with `email` written in, the cursor in the password."""
+    form = LoginForm(initial={"email": email})
+    form.fields["email"].widget.attrs.pop("autofocus", None)
+    form.fields["password"].widget.attrs["autofocus"] = True
+    return form
+
+
 @public
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -70,6 +82,8 @@ def login(request):
     if request.user.is_authenticated:
         return redirect(_landing(next_url))
     form = LoginForm(request.POST or None)
+    if request.method == "GET" and (email := request.session.pop(SIGN_IN_EMAIL, "")):
+        form = _prefilled_login_form(email)
     status = 200
     if form.is_valid():
         outcome, user, wait = services.check_password_step(
@@ -143,7 +157,9 @@ def activate(request):
     if user is None:
         messages.info(request, _("Sign in with the temporary credentials you received by e-mail."))
         return redirect("accounts:login")
-    form = ActivationForm(request.POST or None, user=user)
+    form = ActivationForm(
+        request.POST or None, user=user, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
     if form.is_valid():
         data = form.cleaned_data
         services.activate(
@@ -156,6 +172,7 @@ def activate(request):
             audit=Audit.of(request),
         )
         flow.forget_pending(request)
+        request.session[SIGN_IN_EMAIL] = user.email
         messages.success(request, _("Your user has been created. Sign in with your e-mail and the password you chose."))
         return redirect("accounts:login")
     return render(request, "accounts/activate.html", {"form": form, "user_email": user.email})

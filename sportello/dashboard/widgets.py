@@ -6,13 +6,14 @@ widgets are for operators and read across companies.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from sportello.access import is_operator
 from sportello.desk.queue import status_counts
-from sportello.tickets.models import Area, Status, Ticket
+from sportello.tickets.models import AREA_SHORT_LABELS, Area, Status, Ticket
 
 CUSTOMER, OPERATOR = "customer", "operator"
 TICKETS, COUNTS = "dashboard/widgets/tickets.html", "dashboard/widgets/counts.html"
@@ -30,6 +31,15 @@ class Widget:
     template: str
 
 
+class Bar(NamedTuple):
+    """One bar of a counts widget: its short `label`, the `count`, and the full name (the
+    label's tooltip and what screen readers read) when the label is a short form."""
+
+    label: str
+    count: int
+    full_name: str = ""
+
+
 def _rows_for(height_rows: int) -> int:
     return max(1, min(int(height_rows), 30))
 
@@ -41,12 +51,12 @@ def ticket_list(request, rows):
 
 def ticket_status(request, rows):
     counts = dict(Ticket.objects.for_tenant(request.tenant).values_list("status").annotate(n=Count("*")).order_by())
-    return {"statuses": [(status.label, counts.get(status.value, 0)) for status in Status]}
+    return {"bars": [Bar(status.label, counts.get(status.value, 0)) for status in Status]}
 
 
 def desk_status(request, rows):
     counts = status_counts()
-    return {"statuses": [(status.label, counts.get(status.value, 0)) for status in Status]}
+    return {"bars": [Bar(status.label, counts.get(status.value, 0)) for status in Status]}
 
 
 def desk_mine(request, rows):
@@ -58,7 +68,7 @@ def desk_mine(request, rows):
 
 def desk_unassigned_by_area(request, rows):
     counts = dict(Ticket.objects.filter(status=Status.UNASSIGNED).values_list("area").annotate(n=Count("*")).order_by())
-    return {"statuses": [(area.label, counts.get(area.value, 0)) for area in Area]}
+    return {"bars": [Bar(AREA_SHORT_LABELS[area], counts.get(area.value, 0), area.label) for area in Area]}
 
 
 def desk_waiting_longest(request, rows):

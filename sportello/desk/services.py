@@ -23,11 +23,14 @@ def invite_operator(
     *,
     is_vendor_admin: bool = False,
     areas=(),
+    first_name: str = "",
+    last_name: str = "",
     audit: Audit,
     idempotency_key: str | None = None,
 ) -> User:
     """Creates an operator's account (a vendor administrator's with `is_vendor_admin`)
-    serving `areas` (none: every area), with temporary credentials; the first access then
+    serving `areas` (none: every area), with temporary credentials (the names are a
+    suggestion the operator confirms at "Creazione Utente"); the first access then
     goes as for customers ("Creazione Utente", code, dashboard). `actor` is None from
     the command line. The same `idempotency_key` again returns the account it made.
     Raises DeskError when the address already has an account."""
@@ -36,7 +39,9 @@ def invite_operator(
         return User.objects.get(pk=earlier["user"])
     if User.objects.filter(email=email).exists():
         raise DeskError(_("%(email)s already has an account.") % {"email": email}, code="account-exists")
-    user = accounts.create_invited_user(email, is_operator=True, is_staff=is_vendor_admin)
+    user = accounts.create_invited_user(
+        email, is_operator=True, is_staff=is_vendor_admin, first_name=first_name, last_name=last_name
+    )
     set_operator_areas(user, areas)
     accounts.record_event(
         accounts.Event.INVITATION_SENT, audit=audit, actor=actor, user=user, email=email, detail="operator"

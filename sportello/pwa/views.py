@@ -35,6 +35,7 @@ ICONS = [
 SHELL_FILES = [
     "css/sportello.css",
     "js/shell.js",
+    "js/forms.js",
     "vendor/htmx-2.0.11/htmx.min.js",
     "pwa/register.js",
     "img/sportello.svg",

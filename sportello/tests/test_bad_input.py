@@ -7,7 +7,7 @@ from django.test import Client
 from sportello.testing.fixtures import PASSWORD, sign_in
 from sportello.tickets.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .models import Area, ContactPreference, Priority, RequestType
 
@@ -28,25 +27,30 @@ class AttachmentsField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(AttachmentsField, self).clean(file, initial) for file in files]
         if len(cleaned) > settings.ATTACHMENT_MAX_FILES:
-            raise forms.ValidationError(
-                _("Attach at most %(count)s files to one message."), params={"count": settings.ATTACHMENT_MAX_FILES}
-            )
+            raise forms.ValidationError(too_many_message(), code="too_many_files")
         for file in cleaned:
             if file.size >= settings.ATTACHMENT_MAX_BYTES:
                 raise too_large_error([file.name])
         return cleaned
 
 
+def too_large_message(name: str) -> str:
+    """What is said of one file of `name` over ATTACHMENT_MAX_BYTES. The browser's own check
+    says the same words (tickets/partials/attachment_problem.html gets them with "{file}")."""
+    return _("“%(name)s” is too large: only files smaller than %(size)s MB can be attached.") % {
+        "name": name,
+        "size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def too_many_message() -> str:
+    """What is said of a message with more than ATTACHMENT_MAX_FILES files (browser's too)."""
+    return _("Attach at most %(count)s files to one message.") % {"count": settings.ATTACHMENT_MAX_FILES}
+
+
 def too_large_error(names: list[str]) -> forms.ValidationError:
-    megabytes = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
     return forms.ValidationError(
-        ngettext(
-            "%(names)s is too large: only files smaller than %(size)s MB can be attached.",
-            "%(names)s are too large: only files smaller than %(size)s MB can be attached.",
-            len(names),
-        ),
-        params={"names": ", ".join(names), "size": megabytes},
-        code="file_too_large",
+        [forms.ValidationError(too_large_message(name), code="file_too_large") for name in names]
     )
 
 

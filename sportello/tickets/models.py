@@ -60,6 +60,14 @@ AREA_EXAMPLES = {
     Area.SYSTEMS: _("Operating systems, office programs, antivirus, networks, printers, servers, PCs, etc."),
 }
 
+# The area in one word, where room is short (the lists' rows, the desk's charts); the full
+# name goes with it as its tooltip and accessible name.
+AREA_SHORT_LABELS = {
+    Area.ADMINISTRATIVE: _("Administrative"),
+    Area.MANAGEMENT: _("Management"),
+    Area.SYSTEMS: _("Systems"),
+}
+
 # Rule R11: Non assegnato → In attesa (taken) ⇄ Rinviato ⇄ In Sviluppo → Chiuso; a closed
 # ticket goes back to "In attesa" when reopened.
 TRANSITIONS = {
@@ -198,6 +206,14 @@ class Ticket(TenantOwned):
     def closable_from(self):
         """When a customer may close it: some minutes after creation (rule R9)."""
         return self.created_at + timedelta(minutes=settings.TICKET_CLOSE_AFTER_MINUTES)
+
+    def closable_from_minute(self):
+        """closable_from() rounded up to the minute, as people are told it ("dalle 13:08"):
+        at that minute the ticket may be closed, so the time said is never refused."""
+        moment = self.closable_from()
+        if moment.second or moment.microsecond:
+            moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        return moment
 
     def can_be_closed_by_customer(self, now=None) -> bool:
         return not self.is_closed and (now or timezone.now()) >= self.closable_from()

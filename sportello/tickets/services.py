@@ -147,7 +147,7 @@ def reply_as_customer(
             _("A ticket can be closed only %(minutes)s minutes after its creation: this one from %(time)s.")
             % {
                 "minutes": settings.TICKET_CLOSE_AFTER_MINUTES,
-                "time": formats.time_format(timezone.localtime(ticket.closable_from()), "H:i"),
+                "time": formats.time_format(timezone.localtime(ticket.closable_from_minute()), "H:i"),
             },
             code="too-early-to-close",
         )

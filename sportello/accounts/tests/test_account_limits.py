@@ -11,7 +11,7 @@ from django.test import Client
 from sportello.accounts.models import LoginCode, SecurityEvent
 from sportello.testing.fixtures import PASSWORD, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 LOGIN = "/account/login/"
 CODE = "/account/login/code/"
 Event = SecurityEvent.Kind

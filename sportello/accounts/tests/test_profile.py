@@ -173,6 +173,7 @@ def png(width: int, height: int, body: bytes) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
+@pytest.mark.faults
 def test_a_decompression_bomb_is_refused_from_its_header_before_any_pixel_is_decoded(client, bob, login):
     """13,000 × 13,000 pixels in 160 KB of zeros: 169 million pixels to decode."""
     import zlib
@@ -188,6 +189,7 @@ def test_a_decompression_bomb_is_refused_from_its_header_before_any_pixel_is_dec
     assert not bob.avatar
 
 
+@pytest.mark.faults
 def test_a_picture_just_over_the_pixel_limit_is_refused_with_the_same_message(client, bob, login, settings):
     settings.AVATAR_MAX_PIXELS = 1000 * 1000
     login(client, bob)
@@ -198,6 +200,7 @@ def test_a_picture_just_over_the_pixel_limit_is_refused_with_the_same_message(cl
     assert "troppi pixel" in response.text
 
 
+@pytest.mark.faults
 def test_a_truncated_picture_is_a_message_not_an_error(client, bob, login):
     truncated = png(64, 64, b"\x78\x9c\x63\x60")  # a zlib stream cut after four bytes
     login(client, bob)

@@ -34,7 +34,7 @@ def _read_all_pages(client, url):
             response = client.get(url)
         assert response.status_code == 200
         queries.append(len(captured))
-        pages.append(re.findall(r"<td>(e\d{3})</td>", response.text))
+        pages.append(re.findall(r"<td[^>]*>(e\d{3})</td>", response.text))
         next_link = re.search(r'href="(\?cursor=[^"]+)"[^>]*>Successiva', response.text)
         url = url.split("?")[0] + next_link.group(1).replace("&amp;", "&") if next_link else None
     return pages, queries
@@ -64,7 +64,7 @@ def test_a_company_reads_its_own_events_and_its_peoples_in_pages(client, alice, 
     # 71 events of the company: the role change (the newest) and Bob's 70 sign-ins.
     assert [len(page) for page in pages] == [49, 21]
     assert [detail for page in pages for detail in page] == [f"e{n:03}" for n in reversed(range(70))]
-    assert "<td>acme</td>" in first
+    assert re.search(r"<td[^>]*>acme</td>", first)
     assert "globex" not in first and eve.email not in first
 
 
@@ -75,4 +75,4 @@ def test_a_forged_cursor_shows_the_first_page(client, victor, bob, login):
     response = client.get("/desk/security/?cursor=forged")
 
     assert response.status_code == 200
-    assert re.findall(r"<td>(e\d{3})</td>", response.text)[0] == "e059"
+    assert re.findall(r"<td[^>]*>(e\d{3})</td>", response.text)[0] == "e059"

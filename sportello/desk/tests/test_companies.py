@@ -33,7 +33,10 @@ def test_a_vendor_administrator_creates_a_company_and_invites_its_administrator(
 
 def _company_rows(html: str) -> dict[str, tuple[str, str]]:
     """The list's rows as {company name: (users, open tickets)}."""
-    rows = re.findall(r"<tr>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td>[^<]*</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", html)
+    rows = re.findall(
+        r"<tr>\s*<td[^>]*><a [^>]*>([^<]+)</a></td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>",
+        html,
+    )
     return {name: (users, open_tickets) for name, users, open_tickets in rows}
 
 

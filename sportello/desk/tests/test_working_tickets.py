@@ -176,7 +176,7 @@ def test_the_queue_lists_every_company_with_counts_and_filters(client, oscar, vi
 
     page = client.get("/desk/").text
     assert "ACME urgente" in page and "Globex lavori" in page
-    assert 'class="priority-4' in page
+    assert 'class="ticket-row priority-4' in page
     assert "Non assegnato <strong>1</strong>" in page and "In attesa <strong>1</strong>" in page
 
     def titles(params):

@@ -24,7 +24,7 @@ from sportello.testing.fixtures import make_ticket, sign_in
 from sportello.tickets.models import Message, Priority, Ticket
 from sportello.tickets.tests.test_new_ticket import ticket_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
 
 def twice(client, url, data, key="k-" + "1" * 30):

@@ -1,23 +1,19 @@
-"""`{% options choices current %}`: the <option>s of a select, written in one pass.
+"""`{% options choices current %}`: the <option>s of a select.
 
-Django's select widget renders every option through a template of its own, and a
-template loop costs several microseconds an option; the desk's operator filter and the
-reply's contact person have hundreds. This writes the same markup, escaped."""
+Django's select widget renders every option through a template of its own; the desk's
+operator filter and the reply's contact person have hundreds, so the options are a
+Jinja2 partial (partials/options.html, see sportello/lib/partials.py)."""
 
 from django import template
-from django.utils.safestring import mark_safe
 
-from sportello.lib.html import escape_text
+from sportello.lib.partials import render_partial
 
 register = template.Library()
 
 
 @register.simple_tag
-def options(choices, current) -> str:
+def options(choices, current):
+    """`choices`: (value, label) pairs; `current`: the chosen value (compared as text)."""
+    pairs = [("" if value is None else str(value), label) for value, label in choices]
     chosen = "" if current is None else str(current)
-    html = []
-    for value, label in choices:
-        value = "" if value is None else str(value)
-        selected = " selected" if value == chosen else ""
-        html.append(f'<option value="{escape_text(value)}"{selected}>{escape_text(label)}</option>')
-    return mark_safe("".join(html))  # noqa: S308 - values and labels are escaped above
+    return render_partial("partials/options.html", {"choices": pairs, "current": chosen})

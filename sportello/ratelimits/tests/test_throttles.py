@@ -10,7 +10,7 @@ from django.db import connections
 from sportello.ratelimits.models import Counter
 from sportello.ratelimits.throttles import Quota, Throttle, prune_expired
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
 
 def test_after_the_free_attempts_each_waits_twice_as_long(clock):

@@ -85,6 +85,19 @@
       var hasWidgets = grid.getGridItems().length > 0;
       empty.hidden = hasWidgets;
       topButton.hidden = !hasWidgets;
+      syncPalette();
+    }
+
+    // Each widget is placed once: the list offers only those not on the grid yet.
+    function syncPalette() {
+      var placed = {};
+      grid.getGridItems().forEach(function (el) { placed[el.dataset.kind] = true; });
+      var offered = 0;
+      palette.querySelectorAll(".palette-item").forEach(function (item) {
+        item.hidden = Boolean(placed[item.dataset.kind]);
+        if (!item.hidden) offered += 1;
+      });
+      palette.querySelector(".palette-full").hidden = offered > 0;
     }
 
     // Turns an element into a live widget of `kind`: the frame from its <template> replaces
@@ -149,7 +162,9 @@
       });
       window.htmx.process(el);
       save();
-      el.querySelector(".widget-title").focus();
+      var title = el.querySelector(".widget-title");
+      title.scrollIntoView({ block: "nearest" });
+      title.focus();
     });
 
     // Dropped by dragging from the palette.
@@ -196,17 +211,26 @@
       if (!canvas || !window.Chart) return;
       var existing = window.Chart.getChart(canvas);
       if (existing) existing.destroy();
+      // Horizontal bars: the labels read across, however narrow the widget.
       new window.Chart(canvas, {
         type: "bar",
         data: {
           labels: canvas.dataset.labels.split("|"),
-          datasets: [{ data: canvas.dataset.values.split("|").map(Number), backgroundColor: "#0b5cab" }],
+          datasets: [{
+            data: canvas.dataset.values.split("|").map(Number),
+            backgroundColor: "#0b5cab",
+            maxBarThickness: 22,
+          }],
         },
         options: {
+          indexAxis: "y",
           animation: false,
           maintainAspectRatio: false,
           plugins: { legend: { display: false } },
-          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          scales: {
+            x: { beginAtZero: true, ticks: { precision: 0 } },
+            y: { ticks: { autoSkip: false } },
+          },
         },
       });
     });

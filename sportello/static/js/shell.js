@@ -1,4 +1,5 @@
-// The page shell: the left menu's show/hide button, the user menu, confirmations.
+// The page shell: the left menu's show/hide button, the user menu, confirmations, the
+// lists' clickable rows and filter panels.
 // No inline handlers anywhere: the Content Security Policy forbids them.
 (function () {
   "use strict";
@@ -116,6 +117,43 @@
     });
   }
 
+  // <table data-row-links>: a click anywhere on a row follows the row's own link
+  // (a.row-link), which stays a real link for the keyboard, middle click and Ctrl+click.
+  // A click on another control, or one that ends a text selection, is left alone.
+  function setupRowLinks() {
+    function follow(event, newTab) {
+      var row = event.target.closest && event.target.closest("table[data-row-links] tbody tr");
+      if (!row || event.target.closest("a, button, input, select, textarea, label, summary")) return;
+      var link = row.querySelector("a.row-link");
+      var selection = window.getSelection ? String(window.getSelection()) : "";
+      if (!link || selection) return;
+      if (newTab) window.open(link.href, "_blank", "noopener");
+      else window.location.assign(link.href);
+    }
+    document.addEventListener("click", function (event) {
+      if (event.button === 0) follow(event, event.ctrlKey || event.metaKey || event.shiftKey);
+    });
+    document.addEventListener("auxclick", function (event) {
+      if (event.button === 1) follow(event, true);
+    });
+  }
+
+  // <details data-open-wide>: a list's filter panel, open by default where the screen has
+  // room for it beside the results; a person's choice on a wide screen is remembered.
+  function setupFilterPanels() {
+    var roomy = window.matchMedia("(min-width: 100rem)");
+    document.querySelectorAll("details[data-open-wide][id]").forEach(function (panel) {
+      var key = "sportello.panel." + panel.id;
+      var saved = null;
+      try { saved = localStorage.getItem(key); } catch (e) { /* private mode */ }
+      if (!panel.open && roomy.matches && saved !== "closed") panel.open = true;
+      panel.addEventListener("toggle", function () {
+        if (!WIDE.matches) return;
+        try { localStorage.setItem(key, panel.open ? "open" : "closed"); } catch (e) { /* private mode */ }
+      });
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
@@ -126,5 +164,7 @@
     setupConfirmations();
     setupAutosubmit();
     setupSingleSubmit();
+    setupRowLinks();
+    setupFilterPanels();
   });
 })();

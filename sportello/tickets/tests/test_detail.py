@@ -125,7 +125,12 @@ def test_a_reply_needs_text(client, bob, acme, ticket, login):
 def test_closing_waits_for_the_minimum_age_and_says_when(client, bob, acme, login, mailbox, clock):
     fresh = make_ticket(acme, bob)
     login(client, bob, acme)
-    closable_at = timezone.localtime(fresh.created_at + timedelta(minutes=5)).strftime("%H:%M")
+    earliest = fresh.created_at + timedelta(minutes=5)
+    # Said rounded up to the minute: at the time said, the server never refuses.
+    said = earliest.replace(second=0, microsecond=0) + (
+        timedelta(minutes=1) if earliest.second or earliest.microsecond else timedelta()
+    )
+    closable_at = timezone.localtime(said).strftime("%H:%M")
 
     too_soon = client.post(url(fresh, "reply/"), {"body": "Risolto, chiudo.", "close": "on"})
     assert too_soon.status_code == 400
@@ -242,3 +247,19 @@ def test_the_detail_runs_the_same_number_of_queries_with_10_and_500_messages(cli
     with_ten = queries()
     add_messages(490)
     assert queries() == with_ten
+
+
+def test_the_time_said_for_closing_is_never_refused(client, bob, acme, login, clock):
+    """At 13:07:10 the server used to say "dalle 13:07" and refuse at 13:07:30."""
+    clock.move_to(timezone.localtime().replace(hour=13, minute=2, second=10, microsecond=0))
+    fresh = make_ticket(acme, bob)
+    login(client, bob, acme)
+
+    too_soon = client.post(url(fresh, "reply/"), {"body": "Chiudo.", "close": "on"})
+    assert "dalle 13:08" in too_soon.text
+
+    clock.move_to(timezone.localtime().replace(hour=13, minute=8, second=0))
+    done = client.post(url(fresh, "reply/"), {"body": "Chiudo.", "close": "on"})
+    assert done.status_code == 302
+    fresh.refresh_from_db()
+    assert fresh.status == Status.CLOSED

@@ -58,7 +58,7 @@ def test_each_row_shows_what_the_manual_lists(client, bob, alice, oscar, acme, l
         "Creato il",
         "Alice Amato",
         "in attesa da",
-        "2 g 3 h",
+        "2 giorni",
         "Richiesta su tematiche gestionali di tipo amministrativo",
         "Non tornano i registri",
         "In attesa",
@@ -79,9 +79,9 @@ def test_closed_rows_show_the_closing_date_and_are_grey(client, bob, acme, login
 
     page = client.get(LIST).text
 
-    assert '<tr class="row-closed">' in page
+    assert 'class="ticket-row row-closed"' in page
     assert "Chiuso il" in page and timezone.localtime(closed_at).strftime("%d/%m/%Y %H:%M") in page
-    assert "chiuso da" in page and "0 g 5 h" in page
+    assert "chiuso da" in page and "5 ore" in page
 
 
 def test_view_ticket_is_a_real_link(client, bob, acme, ticket, login):

@@ -8,7 +8,7 @@ from sportello.testing.fixtures import make_ticket, sign_in
 from sportello.tickets.models import Message, Ticket
 from sportello.tickets.tests.test_new_ticket import ticket_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
 
 def test_a_person_opens_at_most_the_hourly_quota_of_tickets(bob, acme, settings, clock):

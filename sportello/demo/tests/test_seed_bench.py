@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from sportello.accounts.models import User
+from sportello.demo.management.commands.seed_bench import BENCH_PASSWORD
 from sportello.desk.models import OperatorArea
 from sportello.tenants.models import Membership, Tenant
 from sportello.testing.fixtures import make_ticket
-from sportello.tickets.management.commands.seed_bench import BENCH_PASSWORD
 from sportello.tickets.models import Attachment, Message, Status, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,43 @@
+"""`{% menu_section as section %}`: which entry of the left menu the current page belongs to.
+
+Each URL name belongs to the section of its namespace (`tickets:detail` to "tickets"),
+unless it is listed below, for the namespaces whose pages fall under several entries."""
+
+from django import template
+
+register = template.Library()
+
+SECTION_OF_NAMESPACE = {
+    "dashboard": "dashboard",
+    "tickets": "tickets",
+    "tenants": "tenant",
+    "desk": "queue",
+    "notifications": "emails",
+}
+SECTION_OF_URL_NAME = {
+    "tickets:new": "new_ticket",
+    "desk:companies": "companies",
+    "desk:company": "companies",
+    "desk:company_new": "companies",
+    "desk:company_set_active": "companies",
+    "desk:operators": "operators",
+    "desk:operator_areas": "operators",
+    "desk:security_log": "desk_log",
+    **{
+        f"api:company_{name}": "tenant"
+        for name in ("tokens", "revoke_token", "webhooks", "webhook", "webhook_remove", "webhook_enable", "send_again")
+    },
+    **{
+        f"api:vendor_{name}": "webhooks"
+        for name in ("webhooks", "webhook", "webhook_remove", "webhook_enable", "send_again")
+    },
+}
+
+
+@register.simple_tag(takes_context=True)
+def menu_section(context) -> str:
+    """The section of the page being shown ("" outside the menu's pages)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is None:
+        return ""
+    return SECTION_OF_URL_NAME.get(match.view_name) or SECTION_OF_NAMESPACE.get(match.namespace, "")

@@ -1,0 +1,17 @@
+"""Template helpers of text."""
+
+import re
+
+from django import template
+
+register = template.Library()
+
+_DOUBLE_FULL_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+@register.filter
+def one_full_stop(text) -> str:
+    """`text` with a doubled full stop made one, as written Italian and English do when a
+    sentence ends on an abbreviation ("Ti sei unito a ACME S.r.l.", not "S.r.l.."). An
+    ellipsis stays as it is."""
+    return _DOUBLE_FULL_STOP.sub(".", str(text))

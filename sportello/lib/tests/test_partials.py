@@ -1,0 +1,94 @@
+"""The Jinja2 partials (sportello/lib/partials.py) escape what they write, as Django's
+templates do, and the helpers they use speak the active language."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.template import engines
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+from jinja2 import UndefinedError
+
+from sportello.lib.humanize import file_size, time_since
+from sportello.lib.partials import environment, iso_seconds, render_partial
+from sportello.lib.templatetags.choices import options
+
+
+def test_options_escape_values_and_labels_and_mark_the_current_one():
+    html = options([("", "Qualsiasi"), (7, 'Rossi <"Mario">'), ("a&b", "A & B")], 7)
+    assert html == (
+        '<option value="">Qualsiasi</option>'
+        '<option value="7" selected>Rossi &lt;&#34;Mario&#34;&gt;</option>'
+        '<option value="a&amp;b">A &amp; B</option>'
+    )
+
+
+def test_options_write_a_lazy_translation_in_the_active_language():
+    label = gettext_lazy("Any")
+    with translation.override("it"):
+        assert options([("", label)], None) == '<option value="" selected>Qualsiasi</option>'
+    with translation.override("en"):
+        assert options([("", label)], None) == '<option value="" selected>Any</option>'
+
+
+def test_the_partials_escape_even_when_the_settings_ask_them_not_to():
+    template = environment(autoescape=False, loader=None).from_string("<p>{{ text }}</p>")
+    assert template.render(text="<script>alert(1)</script>") == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+def test_the_partials_engine_escapes_with_the_projects_settings():
+    template = engines["jinja2"].from_string("{{ text }}|{{ safe_text|safe }}")
+    assert template.render({"text": "<b>", "safe_text": "<i>"}) == "&lt;b&gt;|<i>"
+
+
+def test_a_misspelt_name_in_a_partial_fails_instead_of_writing_nothing():
+    with pytest.raises(UndefinedError):
+        render_partial("partials/options.html", {"choices": [("1", "Uno")]})
+
+
+def test_times_in_datetime_attributes_have_whole_seconds():
+    moment = datetime(2026, 3, 2, 12, 50, 4, 480182, tzinfo=UTC)
+    assert iso_seconds(moment) == "2026-03-02T13:50:04+01:00"
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "italian", "english"),
+    [
+        (timedelta(seconds=20), "meno di un minuto", "less than a minute"),
+        (timedelta(minutes=1, seconds=59), "1 minuto", "1 minute"),
+        (timedelta(minutes=5), "5 minuti", "5 minutes"),
+        (timedelta(hours=1, minutes=59), "1 ora", "1 hour"),
+        (timedelta(hours=23), "23 ore", "23 hours"),
+        (timedelta(days=1, hours=5), "1 giorno", "1 day"),
+        (timedelta(days=12), "12 giorni", "12 days"),
+    ],
+)
+def test_time_since_says_the_largest_whole_unit_as_people_speak(elapsed, italian, english):
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with translation.override("it"):
+        assert time_since(now - elapsed, now) == italian
+    with translation.override("en"):
+        assert time_since(now - elapsed, now) == english
+
+
+def test_a_moment_in_the_future_is_now():
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    with translation.override("it"):
+        assert time_since(now + timedelta(minutes=3), now) == "meno di un minuto"
+
+
+@pytest.mark.parametrize(
+    ("size", "italian", "english"),
+    [
+        (1, "1 byte", "1 byte"),
+        (305, "305 byte", "305 bytes"),
+        (2048, "2,0\xa0kB", "2.0\xa0kB"),
+        (3_565_158, "3,4\xa0MB", "3.4\xa0MB"),
+        (5 * 1024**3, "5,0\xa0GB", "5.0\xa0GB"),
+    ],
+)
+def test_file_sizes_are_written_in_the_active_language(size, italian, english):
+    with translation.override("it"):
+        assert file_size(size) == italian
+    with translation.override("en"):
+        assert file_size(size) == english
