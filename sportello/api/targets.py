@@ -28,13 +28,14 @@ class TargetRefused(RuleViolation):
 
 @dataclass(frozen=True)
 class Target:
-    """A checked address: connect to `address` (an IP), speaking to `host` by name."""
+    """A checked address: connect to one of `addresses` (IPs, in the resolver's order),
+    speaking to `host` by name."""
 
     scheme: str
     host: str
     port: int
     path: str
-    address: str
+    addresses: tuple[str, ...]
 
 
 def _is_private(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -72,4 +73,4 @@ def resolve(url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    return Target(parts.scheme, parts.hostname, port, path, str(addresses[0]))
+    return Target(parts.scheme, parts.hostname, port, path, tuple(dict.fromkeys(str(a) for a in addresses)))

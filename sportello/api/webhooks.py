@@ -179,9 +179,10 @@ def sign(endpoint: WebhookEndpoint, delivery: WebhookDelivery, when: datetime) -
 
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now) -> tuple[int | None, str, str]:
-    """POSTs the delivery to the endpoint, connecting only to an address checked now (no
-    redirect is followed). Returns the HTTP status (None when there was no answer), the
-    start of the response body, and the error."""
+    """POSTs the delivery to the endpoint, connecting only to the addresses checked now
+    (the next one when one refuses the connection; no redirect is followed). Returns the
+    HTTP status (None when there was no answer), the start of the response body, and the
+    error."""
     try:
         target = targets.resolve(endpoint.url)
     except targets.TargetRefused as refused:
@@ -192,41 +193,50 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now) -> tuple[in
         "User-Agent": "Sportello-Webhooks/1",
         **sign(endpoint, delivery, now),
     }
-    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=settings.WEBHOOK_TIMEOUT_SECONDS)
-    if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            target.address,
-            target.port,
-            timeout=timeout,
-            retries=False,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-            ca_certs=settings.WEBHOOK_CA_CERTS,
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(target.address, target.port, timeout=timeout, retries=False)
-    try:
-        response = pool.urlopen(
-            "POST",
-            target.path,
-            body=delivery.payload.encode(),
-            headers=headers,
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            assert_same_host=False,
-        )
+    error = ""
+    for address in target.addresses:
+        pool = _pool(target, address)
         try:
-            text = response.read(RESPONSE_BYTES, decode_content=False).decode(errors="replace")
+            response = pool.urlopen(
+                "POST",
+                target.path,
+                body=delivery.payload.encode(),
+                headers=headers,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                assert_same_host=False,
+            )
+            try:
+                text = response.read(RESPONSE_BYTES, decode_content=False).decode(errors="replace")
+            finally:
+                response.release_conn()
+            return response.status, text, "" if 200 <= response.status < 300 else f"HTTP {response.status}"
+        except urllib3.exceptions.NewConnectionError as failure:
+            error = f"{type(failure).__name__}: {failure}"[:1000]  # try the next address
+        except urllib3.exceptions.HTTPError as failure:
+            return None, "", f"{type(failure).__name__}: {failure}"[:1000]
         finally:
-            response.release_conn()
-        error = "" if 200 <= response.status < 300 else f"HTTP {response.status}"
-        return response.status, text, error
-    except urllib3.exceptions.HTTPError as failure:
-        return None, "", f"{type(failure).__name__}: {failure}"[:1000]
-    finally:
-        pool.close()
+            pool.close()
+    return None, "", error
+
+
+def _pool(target: targets.Target, address: str) -> urllib3.HTTPConnectionPool:
+    """A connection to `address` alone; over TLS the certificate must be `target.host`'s
+    (SNI and the name check use the host name, not the address)."""
+    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=settings.WEBHOOK_TIMEOUT_SECONDS)
+    if target.scheme != "https":
+        return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False)
+    return urllib3.HTTPSConnectionPool(
+        address,
+        target.port,
+        timeout=timeout,
+        retries=False,
+        server_hostname=target.host,
+        assert_hostname=target.host,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=settings.WEBHOOK_CA_CERTS,
+    )
 
 
 def _fail(delivery: WebhookDelivery, *, error: str) -> None:

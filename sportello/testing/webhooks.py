@@ -3,6 +3,8 @@ delivery's signature with the Standard Webhooks library, as a customer's system 
 and answers what the test asks (200, 500, a redirect), or is down."""
 
 import json
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +27,11 @@ class Received:
 class WebhookReceiver:
     """`secret` is the endpoint's; `answers` the statuses to give, in order (then 200)."""
 
-    def __init__(self):
+    def __init__(self, tls_name: str | None = None, tls_dir=None):
+        self.tls_name = tls_name
+        self.certificate = None
+        if tls_name:
+            self.certificate, self.key = make_certificate(tls_name, tls_dir)
         self.secret: str | None = None
         self.answers: list[int] = []
         self.redirect_to: str | None = None
@@ -35,6 +41,8 @@ class WebhookReceiver:
 
     @property
     def url(self) -> str:
+        if self.tls_name:
+            return f"https://localhost:{self.port}/hooks/sportello"
         return f"http://127.0.0.1:{self.port}/hooks/sportello"
 
     def start(self) -> None:
@@ -66,6 +74,10 @@ class WebhookReceiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.port = self._server.server_address[1]
+        if self.certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.certificate, self.key)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
@@ -74,3 +86,13 @@ class WebhookReceiver:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+def make_certificate(name: str, directory) -> tuple[str, str]:
+    """A self-signed certificate for the host `name` (OpenSSL's command line); the paths of
+    the certificate and of its key."""
+    certificate, key = directory / f"{name}.pem", directory / f"{name}.key"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
+               "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(certificate)]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603 - a fixed command of the tests
+    return str(certificate), str(key)

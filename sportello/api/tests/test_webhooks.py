@@ -16,6 +16,7 @@ from sportello.api.targets import TargetRefused
 from sportello.lib.audit import COMMAND_LINE
 from sportello.testing.fixtures import make_ticket, sign_in
 from sportello.testing.tasks import run_ready_tasks
+from sportello.testing.webhooks import WebhookReceiver
 from sportello.tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +234,27 @@ def test_attachments_are_named_in_the_event_not_sent(endpoint, webhook_receiver,
 
     reply = webhook_receiver.received[-1].payload["data"]["message"]
     assert [(a["name"], a["size"]) for a in reply["attachments"]] == [("erp.log", 10)]
+
+
+@pytest.mark.parametrize("name", ["localhost", "elsewhere.example.com"])
+def test_over_https_the_receivers_certificate_must_be_its_hosts(name, acme, alice, bob, settings, tmp_path):
+    """The connection goes to the checked address, yet TLS checks the host's name: a
+    certificate for another name is refused."""
+    receiver = WebhookReceiver(tls_name=name, tls_dir=tmp_path)
+    receiver.start()
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    settings.WEBHOOK_CA_CERTS = receiver.certificate
+    try:
+        endpoint = services.register_endpoint(alice, acme, url=receiver.url, events=Event.values, audit=COMMAND_LINE)
+        receiver.secret = endpoint.secret
+        make_ticket(acme, bob)
+        run_webhook_tasks()
+    finally:
+        receiver.stop()
+
+    delivery = WebhookDelivery.objects.get()
+    if name == "localhost":
+        assert delivery.status == "succeeded" and [r.verified for r in receiver.received] == [True]
+    else:
+        assert delivery.status == "pending" and receiver.received == []
+        assert "certificate" in delivery.last_error.lower() or "hostname" in delivery.last_error.lower()
