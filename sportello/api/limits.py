@@ -38,6 +38,8 @@ def take(token_id: int, now=None) -> int:
         count, expires_at = cursor.fetchone()
     if count <= settings.API_REQUESTS_PER_MINUTE:
         return 0
-    if isinstance(expires_at, str):  # SQLite hands back text, in UTC
-        expires_at = timezone.make_aware(parse_datetime(expires_at), UTC)
+    if isinstance(expires_at, str):  # SQLite hands back text or a naive datetime, in UTC
+        expires_at = parse_datetime(expires_at)
+    if timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at, UTC)
     return max(math.ceil((expires_at - now).total_seconds()), 1)

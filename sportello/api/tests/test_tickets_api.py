@@ -232,7 +232,9 @@ def test_the_ticket_quota_is_429(bob_api, settings):
     assert problem_of(bob_api.post("/api/v1/tickets", NEW)) == (429, "quota-reached")
 
 
-def test_the_list_endpoints_take_a_fixed_number_of_queries(bob_api, oscar_api, bob, acme, django_assert_num_queries):
+def test_the_list_endpoints_take_a_fixed_number_of_queries(
+    bob_api, oscar_api, bob, acme, victor, django_assert_num_queries
+):
     for n in range(30):
         make_ticket(acme, bob, title=f"T{n}")
     bob_api.get("/api/v1/tickets")  # the token's first use of the period is logged
@@ -244,3 +246,8 @@ def test_the_list_endpoints_take_a_fixed_number_of_queries(bob_api, oscar_api, b
     # token, rate-limit counter, the queue's page (companies and people joined)
     with django_assert_num_queries(3):
         assert len(oscar_api.get("/api/v1/desk/tickets").json()["items"]) == settings.TICKETS_PER_PAGE
+    victor_api = ApiClient(make_token(victor))
+    victor_api.get("/api/v1/desk/companies")
+    # token, rate-limit counter, the page of companies
+    with django_assert_num_queries(3):
+        assert len(victor_api.get("/api/v1/desk/companies").json()["items"]) == 1
