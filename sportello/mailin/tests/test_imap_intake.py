@@ -91,7 +91,7 @@ def test_a_gmail_reply_lands_as_a_clean_message_with_its_attachment_and_the_oper
     [attachment] = reply.attachments.all()
     assert (attachment.original_name, attachment.size) == ("esito_SdI_F1025.pdf", 3 * MEGABYTE)
     told = mailbox.last(oscar.email, f"#{answered_ticket.pk}")
-    assert "Grazie," in told.text and "ha scritto" not in told.text
+    assert "> Grazie," in told.text and "Il giorno lun 3 mar" not in told.text
     assert told.message["Reply-To"] == reply_address(answered_ticket, oscar)
     assert folder_sizes(imap_server) == {"INBOX": 0, "Processed": 1}
     inbound = InboundEmail.objects.get()
