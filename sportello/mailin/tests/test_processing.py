@@ -236,3 +236,21 @@ def test_old_messages_are_deleted_after_their_retention_but_never_one_still_wait
     assert services.prune_old_messages() == 1
     assert list(InboundEmail.objects.values_list("pk", flat=True)) == [waiting.pk]
     assert processed.pk != waiting.pk
+
+
+def test_the_admin_lists_incoming_mail_and_processes_a_failed_one_again(ticket, bob, client, victor):
+    inbound = services.receive(reply_from(bob, ticket), source=InboundEmail.Source.IMAP)
+    InboundEmail.objects.filter(pk=inbound.pk).update(status=InboundEmail.Status.FAILED, attempts=8)
+    victor.is_superuser = True
+    victor.save()
+    client.force_login(victor)
+
+    assert client.get("/admin/mailin/inboundemail/").status_code == 200
+    assert client.get(f"/admin/mailin/inboundemail/{inbound.pk}/change/").status_code == 200
+    client.post(
+        "/admin/mailin/inboundemail/", {"action": "process_again", "_selected_action": [inbound.pk]}, follow=True
+    )
+    run_ready_tasks()
+
+    inbound.refresh_from_db()
+    assert (inbound.status, inbound.outcome) == ("processed", "reply")
