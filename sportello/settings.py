@@ -25,6 +25,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (a long random string) when DEBUG is off.")
     SECRET_KEY = "development-only-key-never-use-it-in-production-0123456789abcdef"
+# Earlier keys, still accepted (sessions, signed links, the e-mail reply addresses) while a new one settles in.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # The portal's public address, used in e-mail links and to derive the secure defaults.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "sportello.desk",
     "sportello.idempotency",
     "sportello.ratelimits",
+    "sportello.mailin",
     "sportello.pwa",
     "sportello.demo",
     "django.contrib.admin",
@@ -363,3 +366,33 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Answering by e-mail (README: "Answering by e-mail"). INBOUND_EMAIL_ADDRESS is the support
+# address; notifications carry a signed plus-address of it as Reply-To (empty: no Reply-To).
+INBOUND_EMAIL_ADDRESS = env_str("INBOUND_EMAIL_ADDRESS").strip().lower()
+if INBOUND_EMAIL_ADDRESS and (INBOUND_EMAIL_ADDRESS.count("@") != 1 or "+" in INBOUND_EMAIL_ADDRESS):
+    raise ImproperlyConfigured("INBOUND_EMAIL_ADDRESS must be one address without a + part, e.g. support@example.com.")
+# The mailbox polled by the workers (empty host: no polling).
+INBOUND_IMAP_HOST = env_str("INBOUND_IMAP_HOST")
+INBOUND_IMAP_SECURITY = env_choice("INBOUND_IMAP_SECURITY", ("ssl", "starttls", "none"), "ssl")
+INBOUND_IMAP_PORT = env_int("INBOUND_IMAP_PORT", 993 if INBOUND_IMAP_SECURITY == "ssl" else 143, minimum=1)
+INBOUND_IMAP_USER = env_str("INBOUND_IMAP_USER")
+INBOUND_IMAP_PASSWORD = env_str("INBOUND_IMAP_PASSWORD")
+INBOUND_IMAP_FOLDER = env_str("INBOUND_IMAP_FOLDER", "INBOX")
+# What becomes of a message once it is stored: moved to INBOUND_IMAP_PROCESSED_FOLDER, deleted, or marked read.
+INBOUND_IMAP_PROCESSED = env_choice("INBOUND_IMAP_PROCESSED", ("move", "delete", "seen"), "move")
+INBOUND_IMAP_PROCESSED_FOLDER = env_str("INBOUND_IMAP_PROCESSED_FOLDER", "Sportello")
+INBOUND_IMAP_POLL_SECONDS = env_int("INBOUND_IMAP_POLL_SECONDS", 60, minimum=10)
+INBOUND_IMAP_TIMEOUT = env_int("INBOUND_IMAP_TIMEOUT", 30, minimum=1)
+INBOUND_IMAP_BATCH = env_int("INBOUND_IMAP_BATCH", 50, minimum=1)
+# The push alternative: `manage.py run_lmtp` listens here for the mail server's LMTP deliveries.
+INBOUND_LMTP_HOST = env_str("INBOUND_LMTP_HOST", "127.0.0.1")
+INBOUND_LMTP_PORT = env_int("INBOUND_LMTP_PORT", 2424, minimum=1)
+# The largest message taken in whole; a larger one is kept as headers only and refused.
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 25 * 1024 * 1024, minimum=64 * 1024)
+# The authserv-id of the receiving mail server whose Authentication-Results header is believed.
+INBOUND_AUTHSERV_ID = env_str("INBOUND_AUTHSERV_ID").strip().lower()
+INBOUND_PER_SENDER_PER_HOUR = env_int("INBOUND_PER_SENDER_PER_HOUR", 30, minimum=1)
+# The manual's areas: a ticket opened by e-mail goes to this one until an operator moves it.
+INBOUND_DEFAULT_AREA = env_choice("INBOUND_DEFAULT_AREA", ("administrative", "management", "systems"), "management")
+INBOUND_RETENTION_DAYS = env_int("INBOUND_RETENTION_DAYS", 30, minimum=1)

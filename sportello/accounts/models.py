@@ -340,6 +340,7 @@ class SecurityEvent(models.Model):
         TENANT_CREATED = "tenant_created", _("Company created")
         TENANT_DEACTIVATED = "tenant_deactivated", _("Company deactivated")
         TENANT_REACTIVATED = "tenant_reactivated", _("Company reactivated")
+        MAIL_REFUSED = "mail_refused", _("E-mail refused")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -52,6 +52,8 @@ class OutboundEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=64)
     queue = models.CharField(_("queue"), max_length=16, choices=Queue.choices, default=Queue.EMAIL)
     to = models.EmailField(_("recipient"), max_length=254)
+    # Where the recipient's answer goes (a ticket's reply address, sportello.mailin), if anywhere.
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField()
     body_html = models.TextField()

@@ -14,6 +14,7 @@ import logging
 import math
 import smtplib
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -49,6 +50,7 @@ def send_email(
     context: dict,
     language: str | None = None,
     queue: str = OutboundEmail.Queue.EMAIL,
+    reply_to: str | Mapping[str, str] | None = None,
 ) -> list[OutboundEmail]:
     """Renders the e-mail `kind` in `language` and enqueues its delivery to each address.
 
@@ -56,11 +58,14 @@ def send_email(
     change rolls back, so does the e-mail. Templates live at `emails/<kind>/subject.txt`,
     `body.txt` and `body.html`. An e-mail that a person is waiting for (a code, a
     recovery link, an invitation) passes `queue=OutboundEmail.Queue.PRIORITY`.
+    `reply_to` is the Reply-To of every copy, or {address in lower case: its Reply-To}
+    (each recipient's own reply address, sportello.mailin.addresses); the templates see
+    `accepts_replies` when there is one.
     """
     addresses = _unique_addresses([to] if isinstance(to, str) else to)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
-        context = {"site_url": settings.SITE_URL, **context}
+        context = {"site_url": settings.SITE_URL, "accepts_replies": bool(reply_to), **context}
         subject = " ".join(render_to_string(f"emails/{kind}/subject.txt", context).split())
         body_text = render_to_string(f"emails/{kind}/body.txt", context)
         body_html = render_to_string(f"emails/{kind}/body.html", context)
@@ -74,6 +79,7 @@ def send_email(
                 kind=kind,
                 queue=queue,
                 to=address,
+                reply_to=(reply_to.get(address.lower(), "") if isinstance(reply_to, Mapping) else reply_to or ""),
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
@@ -264,6 +270,7 @@ def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
             "X-Sportello-Email": str(email.public_id),
             "Auto-Submitted": "auto-generated",
         },
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
     message.attach_alternative(email.body_html, "text/html")
     return message

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from sportello.accounts.models import User
+from sportello.mailin.addresses import customer_reply_addresses
 from sportello.notifications.services import send_email
 
 from .models import Message, Status, Ticket
@@ -27,6 +28,7 @@ def _to_customer(kind: str, ticket: Ticket, message: Message | None, **context) 
         kind=kind,
         to=ticket.customer_addresses(),
         language=ticket.requester.language,
+        reply_to=customer_reply_addresses(ticket),
         context={
             "ticket": ticket,
             "message": message,

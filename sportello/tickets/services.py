@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from sportello.accounts import services as accounts
 from sportello.idempotency import services as idempotency
 from sportello.lib.errors import RuleViolation
+from sportello.mailin.addresses import reply_addresses
 from sportello.notifications import services as notifications
 from sportello.ratelimits.throttles import Quota
 
@@ -312,13 +313,15 @@ def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
     message = Message.objects.filter(pk=message_id, is_internal=False).first()
     if ticket is None or message is None:
         return 0
+    operators = emails.operators_to_notify(ticket)
     by_language: dict[str, list[str]] = {}
-    for operator in emails.operators_to_notify(ticket):
+    for operator in operators:
         by_language.setdefault(operator.language, []).append(operator.email)
     context = {"ticket": ticket, "message": message, "ticket_path": reverse("desk:ticket", args=[ticket.pk])}
+    reply_to = reply_addresses(ticket, operators)
     with transaction.atomic():
         for language, addresses in by_language.items():
-            notifications.send_email(kind=kind, to=addresses, language=language, context=context)
+            notifications.send_email(kind=kind, to=addresses, language=language, context=context, reply_to=reply_to)
     return sum(len(addresses) for addresses in by_language.values())
 
 
