@@ -352,6 +352,8 @@ TICKETS_PER_PAGE = env_int("TICKETS_PER_PAGE", 25, minimum=5)
 # The manual: "è possibile allegare solo file di dimensioni inferiore a 4MB".
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
+# Files sent with a form that came back with errors are kept this long for the next try.
+PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24, minimum=1)
 # What a customer, and a company, may send in an hour (each ticket and reply is e-mailed).
 TICKETS_PER_PERSON_PER_HOUR = env_int("TICKETS_PER_PERSON_PER_HOUR", 20, minimum=1)
 TICKETS_PER_COMPANY_PER_HOUR = env_int("TICKETS_PER_COMPANY_PER_HOUR", 100, minimum=1)

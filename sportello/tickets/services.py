@@ -3,6 +3,8 @@ the manual about opening, answering, closing and reopening is kept here, once.""
 
 import re
 import unicodedata
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +20,7 @@ from sportello.notifications import services as notifications
 from sportello.ratelimits.throttles import Quota
 
 from . import emails
-from .models import Attachment, ListPreference, Message, Status, Ticket
+from .models import Attachment, ListPreference, Message, PendingUpload, Status, Ticket
 
 Event = Message.Event
 
@@ -349,7 +351,19 @@ def _record(ticket: Ticket, actor, event: str, old, new, now) -> Message:
 
 
 def _attach(message: Message, files) -> None:
+    """Attaches `files` to `message`: uploads of this request, or PendingUpload rows kept
+    from a form sent before with errors (their stored file becomes the attachment's)."""
     for upload in files:
+        if isinstance(upload, PendingUpload):
+            Attachment.objects.create(
+                tenant=message.tenant,
+                message=message,
+                file=upload.file.name,
+                original_name=upload.original_name,
+                size=upload.size,
+            )
+            upload.delete()
+            continue
         Attachment.objects.create(
             tenant=message.tenant,
             message=message,
@@ -357,6 +371,38 @@ def _attach(message: Message, files) -> None:
             original_name=clean_filename(upload.name),
             size=upload.size,
         )
+
+
+# --- files of a form sent with errors (issue 15, item 6) ----------------------------------
+
+
+def keep_uploads(actor, tenant, files) -> list[PendingUpload]:
+    """Stores the uploads of a form that came back with errors, for `actor` in `tenant`,
+    so that the form shown again lists them as already attached. `files` were checked by
+    the form (size, count); returns the kept files."""
+    return [
+        PendingUpload.objects.create(
+            tenant=tenant, owner=actor, file=upload, original_name=clean_filename(upload.name), size=upload.size
+        )
+        for upload in files
+    ]
+
+
+def kept_uploads(actor, tenant, public_ids) -> list[PendingUpload]:
+    """The files `actor` kept in `tenant` among `public_ids` (ids sent back by the form),
+    within PENDING_UPLOAD_HOURS; anything else (another person's, another company's, too
+    old, malformed) is ignored."""
+    ids = []
+    for value in public_ids:
+        try:
+            ids.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    if not ids or actor is None:
+        return []
+    since = timezone.now() - timedelta(hours=settings.PENDING_UPLOAD_HOURS)
+    kept = PendingUpload.objects.for_tenant(tenant).filter(owner=actor, public_id__in=ids[:50], created_at__gte=since)
+    return list(kept.order_by("id"))
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
