@@ -252,6 +252,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sportello <noreply@localhost
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How long an undeliverable e-mail is retried before it is recorded as failed.
 EMAIL_RETRY_HOURS = env_int("EMAIL_RETRY_HOURS", 48, minimum=24)
+# The events of a ticket within this many seconds of the first become one e-mail per
+# person, sent when the window closes (0: each event its own e-mail, at once). E-mails a
+# person waits for (codes, recovery, invitations) are never held.
+NOTIFICATION_WINDOW_SECONDS = env_int("NOTIFICATION_WINDOW_SECONDS", 120, minimum=0)
 
 # Background tasks: the database backend keeps them across crashes and restarts.
 # E-mails a person is waiting for (codes, recovery, invitations) have a queue of their own,

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("sportello.tenants.urls")),
     path("dashboard/", include("sportello.dashboard.urls")),
     path("tickets/", include("sportello.tickets.urls")),
-    path("desk/emails/", include("sportello.notifications.urls")),
+    path("", include("sportello.notifications.urls")),
     path("desk/", include("sportello.desk.urls")),
     path("", include("sportello.pwa.urls")),
     path("admin/", admin.site.urls),
