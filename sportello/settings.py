@@ -25,6 +25,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (a long random string) when DEBUG is off.")
     SECRET_KEY = "development-only-key-never-use-it-in-production-0123456789abcdef"
+# Earlier keys, still accepted (sessions, signed links, the e-mail reply addresses) while a new one settles in.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # The portal's public address, used in e-mail links and to derive the secure defaults.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "sportello.desk",
     "sportello.idempotency",
     "sportello.ratelimits",
+    "sportello.mailin",
     "sportello.pwa",
     "sportello.api",
     "sportello.demo",
@@ -252,6 +255,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sportello <noreply@localhost
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How long an undeliverable e-mail is retried before it is recorded as failed.
 EMAIL_RETRY_HOURS = env_int("EMAIL_RETRY_HOURS", 48, minimum=24)
+# The events of a ticket within this many seconds of the first become one e-mail per
+# person, sent when the window closes (0: each event its own e-mail, at once). E-mails a
+# person waits for (codes, recovery, invitations) are never held.
+NOTIFICATION_WINDOW_SECONDS = env_int("NOTIFICATION_WINDOW_SECONDS", 120, minimum=0)
 
 # Background tasks: the database backend keeps them across crashes and restarts.
 # E-mails a person is waiting for (codes, recovery, invitations) have a queue of their own,
@@ -352,6 +359,8 @@ TICKETS_PER_PAGE = env_int("TICKETS_PER_PAGE", 25, minimum=5)
 # The manual: "è possibile allegare solo file di dimensioni inferiore a 4MB".
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
+# Files sent with a form that came back with errors are kept this long for the next try.
+PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24, minimum=1)
 # What a customer, and a company, may send in an hour (each ticket and reply is e-mailed).
 TICKETS_PER_PERSON_PER_HOUR = env_int("TICKETS_PER_PERSON_PER_HOUR", 20, minimum=1)
 TICKETS_PER_COMPANY_PER_HOUR = env_int("TICKETS_PER_COMPANY_PER_HOUR", 100, minimum=1)
@@ -366,6 +375,36 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Answering by e-mail (README: "Answering by e-mail"). INBOUND_EMAIL_ADDRESS is the support
+# address; notifications carry a signed plus-address of it as Reply-To (empty: no Reply-To).
+INBOUND_EMAIL_ADDRESS = env_str("INBOUND_EMAIL_ADDRESS").strip().lower()
+if INBOUND_EMAIL_ADDRESS and (INBOUND_EMAIL_ADDRESS.count("@") != 1 or "+" in INBOUND_EMAIL_ADDRESS):
+    raise ImproperlyConfigured("INBOUND_EMAIL_ADDRESS must be one address without a + part, e.g. support@example.com.")
+# The mailbox polled by the workers (empty host: no polling).
+INBOUND_IMAP_HOST = env_str("INBOUND_IMAP_HOST")
+INBOUND_IMAP_SECURITY = env_choice("INBOUND_IMAP_SECURITY", ("ssl", "starttls", "none"), "ssl")
+INBOUND_IMAP_PORT = env_int("INBOUND_IMAP_PORT", 993 if INBOUND_IMAP_SECURITY == "ssl" else 143, minimum=1)
+INBOUND_IMAP_USER = env_str("INBOUND_IMAP_USER")
+INBOUND_IMAP_PASSWORD = env_str("INBOUND_IMAP_PASSWORD")
+INBOUND_IMAP_FOLDER = env_str("INBOUND_IMAP_FOLDER", "INBOX")
+# What becomes of a message once it is stored: moved to INBOUND_IMAP_PROCESSED_FOLDER, deleted, or marked read.
+INBOUND_IMAP_PROCESSED = env_choice("INBOUND_IMAP_PROCESSED", ("move", "delete", "seen"), "move")
+INBOUND_IMAP_PROCESSED_FOLDER = env_str("INBOUND_IMAP_PROCESSED_FOLDER", "Sportello")
+INBOUND_IMAP_POLL_SECONDS = env_int("INBOUND_IMAP_POLL_SECONDS", 60, minimum=10)
+INBOUND_IMAP_TIMEOUT = env_int("INBOUND_IMAP_TIMEOUT", 30, minimum=1)
+INBOUND_IMAP_BATCH = env_int("INBOUND_IMAP_BATCH", 50, minimum=1)
+# The push alternative: `manage.py run_lmtp` listens here for the mail server's LMTP deliveries.
+INBOUND_LMTP_HOST = env_str("INBOUND_LMTP_HOST", "127.0.0.1")
+INBOUND_LMTP_PORT = env_int("INBOUND_LMTP_PORT", 2424, minimum=1)
+# The largest message taken in whole; a larger one is kept as headers only and refused.
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 25 * 1024 * 1024, minimum=64 * 1024)
+# The authserv-id of the receiving mail server whose Authentication-Results header is believed.
+INBOUND_AUTHSERV_ID = env_str("INBOUND_AUTHSERV_ID").strip().lower()
+INBOUND_PER_SENDER_PER_HOUR = env_int("INBOUND_PER_SENDER_PER_HOUR", 30, minimum=1)
+# The manual's areas: a ticket opened by e-mail goes to this one until an operator moves it.
+INBOUND_DEFAULT_AREA = env_choice("INBOUND_DEFAULT_AREA", ("administrative", "management", "systems"), "management")
+INBOUND_RETENTION_DAYS = env_int("INBOUND_RETENTION_DAYS", 30, minimum=1)
 
 # The REST API and webhooks (README: "API and webhooks").
 # Requests one access token may make in a minute; past it the API answers 429 with Retry-After.

@@ -15,7 +15,7 @@ urlpatterns = [
     path("tickets/", include("sportello.tickets.urls")),
     path("api/v1/", api_urls()),
     path("", include("sportello.api.urls")),
-    path("desk/emails/", include("sportello.notifications.urls")),
+    path("", include("sportello.notifications.urls")),
     path("desk/", include("sportello.desk.urls")),
     path("", include("sportello.pwa.urls")),
     path("admin/", admin.site.urls),

@@ -340,6 +340,7 @@ class SecurityEvent(models.Model):
         TENANT_CREATED = "tenant_created", _("Company created")
         TENANT_DEACTIVATED = "tenant_deactivated", _("Company deactivated")
         TENANT_REACTIVATED = "tenant_reactivated", _("Company reactivated")
+        MAIL_REFUSED = "mail_refused", _("E-mail refused")
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         API_TOKEN_USED = "api_token_used", _("API token used")

@@ -20,6 +20,7 @@ from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
 from sportello.tickets import services as tickets
+from sportello.tickets import uploads
 from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import chat_messages
 from sportello.tickets.listing import LIST_FIELDS, paginate
@@ -243,8 +244,9 @@ def set_status(request, number):
 @require_POST
 def reply(request, number):
     found = _operator_ticket(number)
-    form = OperatorReplyForm(request.POST, request.FILES, oversized=getattr(request, "oversized_uploads", []))
+    form = uploads.bound_form(OperatorReplyForm, request, found.tenant)
     if not form.is_valid():
+        uploads.keep_for_next_try(form, request, found.tenant)
         return _ticket_page(request, found, status=400, reply_form=form)
     data = form.cleaned_data
     tickets.reply_as_operator(

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import OutboundEmail
+from .models import Digest, OutboundEmail, RecipientPreference
 
 
 @admin.register(OutboundEmail)
@@ -26,3 +26,28 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         for email in failed:
             services.send_again(email)
         self.message_user(request, _("%(count)d e-mails queued again.") % {"count": len(failed)}, messages.SUCCESS)
+
+
+@admin.register(RecipientPreference)
+class RecipientPreferenceAdmin(admin.ModelAdmin):
+    """Who chose not to receive what: the answer to "why do I get no e-mail?"."""
+
+    list_display = ["email", "muted", "updated_at"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "muted", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ["ticket_id", "opened_at", "closes_at", "sent_at", "emails"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [f.name for f in Digest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

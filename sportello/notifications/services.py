@@ -2,7 +2,11 @@
 `deliver_waiting()` sends.
 
 Each app keeps one small function per e-mail (in its `emails.py`) that picks the
-template and the recipients, then calls `send_email()`.
+template and the recipients, then calls `send_email()`. A ticket's notifications are
+gathered first (`gather()`): the events of a few moments (NOTIFICATION_WINDOW_SECONDS)
+become one e-mail per recipient when the window closes (`send_digest()`), and each
+recipient's choices (`RecipientPreference`, reached by the one-click unsubscribe link
+every such e-mail carries) decide what they get.
 
 Delivery is at least once: an e-mail is locked while it is sent and marked sent in the
 same transaction, so two workers never send it together and a sent one is never sent
@@ -14,21 +18,32 @@ import logging
 import math
 import smtplib
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import mail
+from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from sportello.workers.retention import cutoff, delete_in_batches
 
-from .models import OutboundEmail
+from .models import (
+    CUSTOMER_CATEGORIES,
+    OPERATOR_CATEGORIES,
+    Category,
+    Digest,
+    Notice,
+    OutboundEmail,
+    RecipientPreference,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +64,8 @@ def send_email(
     context: dict,
     language: str | None = None,
     queue: str = OutboundEmail.Queue.EMAIL,
+    reply_to: str | Mapping[str, str] | None = None,
+    categories: Sequence[str] = (),
 ) -> list[OutboundEmail]:
     """Renders the e-mail `kind` in `language` and enqueues its delivery to each address.
 
@@ -56,11 +73,21 @@ def send_email(
     change rolls back, so does the e-mail. Templates live at `emails/<kind>/subject.txt`,
     `body.txt` and `body.html`. An e-mail that a person is waiting for (a code, a
     recovery link, an invitation) passes `queue=OutboundEmail.Queue.PRIORITY`.
+    `reply_to` is the Reply-To of every copy, or {address in lower case: its Reply-To}
+    (each recipient's own reply address, sportello.mailin.addresses); the templates see
+    `accepts_replies` when there is one.
+
+    A recurring notification passes the `categories` (models.Category) it belongs to:
+    each recipient's copy then carries their own one-click unsubscribe from them
+    (List-Unsubscribe and List-Unsubscribe-Post, RFC 2369 and RFC 8058), also linked at
+    the foot of the e-mail (the template's `unsubscribe_url`). It is still rendered once.
     """
     addresses = _unique_addresses([to] if isinstance(to, str) else to)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
-        context = {"site_url": settings.SITE_URL, **context}
+        context = {"site_url": settings.SITE_URL, "accepts_replies": bool(reply_to), **context}
+        if categories:
+            context["unsubscribe_url"] = _UNSUBSCRIBE_URL
         subject = " ".join(render_to_string(f"emails/{kind}/subject.txt", context).split())
         body_text = render_to_string(f"emails/{kind}/body.txt", context)
         body_html = render_to_string(f"emails/{kind}/body.html", context)
@@ -68,15 +95,18 @@ def send_email(
         return []
 
     now = timezone.now()
+    links = {address: unsubscribe_url(address, categories) if categories else "" for address in addresses}
     with transaction.atomic():
         emails = OutboundEmail.objects.bulk_create(
             OutboundEmail(
                 kind=kind,
                 queue=queue,
                 to=address,
+                reply_to=(reply_to.get(address.lower(), "") if isinstance(reply_to, Mapping) else reply_to or ""),
                 subject=subject,
-                body_text=body_text,
-                body_html=body_html,
+                body_text=body_text.replace(_UNSUBSCRIBE_URL, links[address]),
+                body_html=body_html.replace(_UNSUBSCRIBE_URL, escape(links[address])),
+                unsubscribe_url=links[address],
                 language=language,
                 created_at=now,
                 queued_at=now,
@@ -88,6 +118,11 @@ def send_email(
         for _ in range(math.ceil(len(emails) / EMAILS_PER_TASK)):
             _enqueue_delivery(queue)
     return emails
+
+
+# Rendered in place of each recipient's own unsubscribe link, then replaced in their copy:
+# the e-mail is rendered once for hundreds of operators, not once each.
+_UNSUBSCRIBE_URL = "SPORTELLO-UNSUBSCRIBE-URL-5f0c2a"
 
 
 def _unique_addresses(addresses: list[str]) -> list[str]:
@@ -264,9 +299,35 @@ def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
             "X-Sportello-Email": str(email.public_id),
             "Auto-Submitted": "auto-generated",
         },
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
+    if email.unsubscribe_url:
+        message.extra_headers.update(
+            {
+                "List-Unsubscribe": _OneLineHeader("List-Unsubscribe", f"<{email.unsubscribe_url}>"),
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        )
     message.attach_alternative(email.body_html, "text/html")
     return message
+
+
+class _OneLineHeader(str):
+    """A header value that Python's e-mail package writes on one line as it is.
+
+    Its default policy folds a line longer than 78 characters at spaces and, for a single
+    longer word such as a URL, turns it into RFC 2047 encoded words, which no mail client
+    reads as a link. RFC 5322 (§2.1.1) allows lines up to 998 characters; an unsubscribe
+    link stays far below that. The policy keeps a value with a `name` as it is and asks it
+    to `fold()` itself."""
+
+    def __new__(cls, name: str, value: str):
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -297,3 +358,124 @@ def _give_up(email: OutboundEmail, reason: str) -> str:
     email.save(update_fields=["status", "attempts", "last_attempt_at", "last_error", "next_attempt_at"])
     logger.error("E-mail %s to %s failed for good (%s): %s", email.pk, email.to, reason, email.last_error)
     return "failed"
+
+
+# --- gathering a ticket's notices -------------------------------------------------------
+
+
+def gather(ticket, category: str, message) -> Digest:
+    """Records that the chat line `message` of `ticket` (a tickets.Message, never an
+    internal note) is news of `category` (models.Category) for someone, in the ticket's
+    open digest, or in a new one that closes NOTIFICATION_WINDOW_SECONDS from now with a
+    task due then (issue 15, item 9). Call it inside the transaction of the change, which
+    also holds the ticket's row lock: the notice rolls back with it, and two changes of
+    one ticket never open two digests together. Returns the digest."""
+    assert not message.is_internal, "internal notes never reach an e-mail"
+    from .tasks import send_digest as send_digest_task
+
+    now = timezone.now()
+    with transaction.atomic():
+        digest = Digest.objects.open_for(ticket.pk, now).select_for_update().order_by("-closes_at").first()
+        if digest is None:
+            window = timedelta(seconds=settings.NOTIFICATION_WINDOW_SECONDS)
+            digest = Digest.objects.create(ticket=ticket, opened_at=now, closes_at=now + window)
+            # Without a window it is due at once, whatever the worker's clock says.
+            send_digest_task.using(run_after=digest.closes_at if window else None).enqueue(digest.pk)
+        Notice.objects.create(digest=digest, category=category, message=message)
+    return digest
+
+
+def send_digest(digest_id: int) -> int | None:
+    """Writes the e-mails of the digest `digest_id` (tickets.emails.send_digest decides who
+    gets what) and marks it sent, in one transaction. A digest already sent, gone, or being
+    sent by another worker at this moment (row locked: SKIP LOCKED) is left alone, so the
+    task and the sweep may both try it, any number of times: its e-mails are written once,
+    and a worker that dies half-way leaves it unsent for the next try. Returns how many
+    e-mails it wrote, or None when it did nothing."""
+    from sportello.tickets import emails as ticket_emails
+
+    with transaction.atomic():
+        digest = Digest.objects.unsent().filter(pk=digest_id).select_for_update(skip_locked=True).first()
+        if digest is None:
+            return None
+        notices = list(digest.notices.select_related("message"))
+        digest.emails = ticket_emails.send_digest(digest.ticket_id, notices) if notices else 0
+        digest.sent_at = timezone.now()
+        digest.save(update_fields=["emails", "sent_at"])
+    return digest.emails
+
+
+# Most digests one sweep sends, so that a backlog never holds a worker for long.
+DIGESTS_PER_SWEEP = 500
+
+
+def send_due_digests(now: datetime | None = None, limit: int = DIGESTS_PER_SWEEP) -> int:
+    """The sweep: sends the digests whose window has closed and that are still unsent
+    (their task lost, or its worker died before the commit). Returns how many it sent."""
+    due = Digest.objects.due(now or timezone.now()).order_by("closes_at").values_list("pk", flat=True)[:limit]
+    return sum(send_digest(digest_id) is not None for digest_id in list(due))
+
+
+# A digest sent is kept this long (for the admin), then deleted with its notices.
+SENT_DIGEST_DAYS = 1
+
+
+def prune_sent_digests() -> int:
+    """Deletes the digests sent more than SENT_DIGEST_DAYS ago; returns how many."""
+    return delete_in_batches(Digest.objects.filter(sent_at__lt=cutoff(SENT_DIGEST_DAYS)))
+
+
+# --- what each person chooses to receive -------------------------------------------------
+
+_UNSUBSCRIBE_SALT = "sportello.notifications.unsubscribe"
+
+
+def unsubscribe_url(address: str, categories: Sequence[str]) -> str:
+    """The one-click unsubscribe link of `address` from `categories` (RFC 8058 §3): it
+    needs no session and does not expire."""
+    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(address, categories)])
+
+
+def unsubscribe_token(address: str, categories: Sequence[str]) -> str:
+    """`address` and `categories`, signed (HMAC under SECRET_KEY; SECRET_KEY_FALLBACKS
+    still read): URL-safe, readable by anyone, made only by the portal."""
+    return signing.dumps([address.lower(), ",".join(categories)], salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[str, list[str]] | None:
+    """The address and the categories of an unsubscribe link's token, or None when it was
+    not made by the portal (altered, or signed under a key no longer in use)."""
+    try:
+        address, categories = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return address, [category for category in categories.split(",") if category in Category.values]
+
+
+def categories_for(person) -> list[Category]:
+    """The categories a person (a User, or None for an address with no account: another
+    address of a customer's) may choose among: an operator's, or a customer's."""
+    return OPERATOR_CATEGORIES if person is not None and person.is_operator else CUSTOMER_CATEGORIES
+
+
+def muted(address: str) -> set[str]:
+    """The categories `address` chose not to receive."""
+    return RecipientPreference.objects.muted_by([address]).get(address.lower(), set())
+
+
+def choose_notifications(address: str, receive: Sequence[str], offered: Sequence[str]) -> None:
+    """Records that `address` receives the categories `receive` among those `offered`
+    (the page's checkboxes) and none of the others offered; other choices stay."""
+    with transaction.atomic():
+        preference, _created = RecipientPreference.objects.select_for_update().get_or_create(email=address.lower())
+        chosen = (set(preference.muted) - set(offered)) | (set(offered) - set(receive))
+        preference.muted = sorted(chosen)
+        preference.save()
+
+
+def unsubscribe(address: str, categories: Sequence[str]) -> None:
+    """The one-click unsubscribe (RFC 8058): `address` no longer receives `categories`."""
+    with transaction.atomic():
+        preference, _created = RecipientPreference.objects.select_for_update().get_or_create(email=address.lower())
+        preference.muted = sorted(set(preference.muted) | set(categories))
+        preference.save()

@@ -37,3 +37,23 @@ def sweep_waiting_emails() -> list[str]:
 def prune_old_emails() -> dict[str, int]:
     """Deletes sent and failed e-mails, bodies and all, past their retention."""
     return services.prune_old_emails()
+
+
+@task(queue_name="email")
+def send_digest(digest_id: int) -> int | None:
+    """Writes a digest's e-mails when its window closes (see services.send_digest)."""
+    return services.send_digest(digest_id)
+
+
+@every(timedelta(minutes=1))
+@task(queue_name="default")
+def send_overdue_digests() -> int:
+    """Sends the digests whose window has closed and whose task was lost; returns how many."""
+    return services.send_due_digests()
+
+
+@every(timedelta(hours=1))
+@task(queue_name="default")
+def prune_sent_digests() -> int:
+    """Deletes the digests (and their notices) sent more than a day ago."""
+    return services.prune_sent_digests()

@@ -35,6 +35,7 @@ from sportello.accounts.models import TrustedDevice
 from sportello.api.api import api
 from sportello.api.models import Event, WebhookDelivery, WebhookEndpoint
 from sportello.notifications.models import OutboundEmail
+from sportello.notifications.services import unsubscribe_token
 from sportello.tenants.models import Invitation, Membership, Role, Tenant
 from sportello.testing.access import request, url_patterns
 from sportello.testing.api import ApiClient, make_token
@@ -235,6 +236,11 @@ TABLE = {
     "notifications:failed": desk_page(),
     "notifications:send_again": desk_page(
         "post", lambda o: {"public_id": o["failed_email"].public_id}, operators="/desk/emails/"
+    ),
+    # What each person receives: their own choices; the signed link of an e-mail needs no session.
+    "notifications:preferences": row(anonymous=LOGIN, signed_in=200),
+    "notifications:unsubscribe": row(
+        arguments=lambda o: {"token": unsubscribe_token(o["bob"].email, ["operator_reply"])}, everyone=200
     ),
     # Vendor administration.
     "desk:companies": vendor_page(),

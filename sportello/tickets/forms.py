@@ -55,12 +55,15 @@ def too_large_error(names: list[str]) -> forms.ValidationError:
 
 
 class AttachmentsMixin(forms.Form):
-    """Reports the files the upload handler dropped for being too large (see lib/uploads.py)."""
+    """Reports the files the upload handler dropped for being too large (see lib/uploads.py),
+    and counts with the new files those `kept` from an earlier try of the same form
+    (PendingUpload rows, see tickets/uploads.py): `cleaned_data["attachments"]` holds both."""
 
     attachments = AttachmentsField(label=_("Attachments"))
 
-    def __init__(self, *args, oversized: list[str] | None = None, **kwargs):
+    def __init__(self, *args, oversized: list[str] | None = None, kept=(), **kwargs):
         self.oversized = oversized or []
+        self.kept = list(kept)
         super().__init__(*args, **kwargs)
         self.max_megabytes = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         self.fields["attachments"].help_text = _("Only files smaller than %(size)s MB each.") % {
@@ -74,7 +77,17 @@ class AttachmentsMixin(forms.Form):
         cleaned = super().clean()
         if self.oversized:
             self.add_error("attachments", too_large_error(self.oversized))
+        new = cleaned.get("attachments")
+        if new is not None and self.kept:
+            if len(new) + len(self.kept) > settings.ATTACHMENT_MAX_FILES:
+                self.add_error("attachments", forms.ValidationError(too_many_message(), code="too_many_files"))
+            else:
+                cleaned["attachments"] = [*self.kept, *new]
         return cleaned
+
+    def new_files(self) -> list:
+        """The files of this request that passed the checks (for keeping after errors)."""
+        return [file for file in self.cleaned_data.get("attachments") or [] if file not in self.kept]
 
 
 class NewTicketForm(AttachmentsMixin):

@@ -363,6 +363,29 @@ class Attachment(TenantOwned):
         return self.original_name
 
 
+def pending_upload_path(instance, filename) -> str:
+    return f"pending/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class PendingUpload(TenantOwned):
+    """A file sent with a form that came back with errors (a title missing, say): kept a
+    while, so the person need not choose it again; it becomes an attachment when the form
+    is sent again without errors, or is deleted after PENDING_UPLOAD_HOURS."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=pending_upload_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ListPreference(TenantOwned):
     """The filters and sort a person chose for the ticket list of a company (R7)."""
 

@@ -3,10 +3,11 @@ the manual about opening, answering, closing and reopening is kept here, once.""
 
 import re
 import unicodedata
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -14,11 +15,10 @@ from sportello.accounts import services as accounts
 from sportello.api import webhooks
 from sportello.idempotency import services as idempotency
 from sportello.lib.errors import RuleViolation
-from sportello.notifications import services as notifications
 from sportello.ratelimits.throttles import Quota
 
 from . import emails
-from .models import Attachment, ListPreference, Message, Status, Ticket
+from .models import Attachment, ListPreference, Message, PendingUpload, Status, Ticket
 
 Event = Message.Event
 
@@ -174,10 +174,11 @@ def reply_as_customer(
         ticket.contact_person = contact_person
 
     old_status = ticket.status
+    change = None
     if close:
-        _set_status(ticket, actor, Status.CLOSED, now)
+        change = _set_status(ticket, actor, Status.CLOSED, now)
     elif ticket.status == Status.CLOSED:
-        _set_status(ticket, actor, Status.WAITING if ticket.assignee_id else Status.UNASSIGNED, now)
+        change = _set_status(ticket, actor, Status.WAITING if ticket.assignee_id else Status.UNASSIGNED, now)
     elif ticket.status == Status.POSTPONED:
         _set_status(ticket, actor, Status.WAITING, now)
     ticket.last_reply_at = now
@@ -185,9 +186,9 @@ def reply_as_customer(
     ticket.save()
 
     if close:
-        emails.send_ticket_closed(ticket, message)
+        emails.send_ticket_closed(ticket, change)
     elif old_status == Status.CLOSED:
-        emails.send_status_changed(ticket, old_status, message)
+        emails.send_status_changed(ticket, change)
     emails.send_customer_reply_to_operators(ticket, message)
     idempotency.remember(actor, idempotency_key, "tickets.reply", {"message": message.pk})
     return message
@@ -216,14 +217,13 @@ def assign(actor, ticket: Ticket, operator, *, idempotency_key: str | None = Non
         return
     now = timezone.now()
     old_name = ticket.assignee.display_name if ticket.assignee_id else ""
-    _record(ticket, actor, Event.ASSIGNEE, old_name, operator.display_name, now)
+    assignment = _record(ticket, actor, Event.ASSIGNEE, old_name, operator.display_name, now)
     ticket.assignee = operator
-    old_status = ticket.status
-    if ticket.status == Status.UNASSIGNED:
-        _set_status(ticket, actor, Status.WAITING, now)
+    change = _set_status(ticket, actor, Status.WAITING, now) if ticket.status == Status.UNASSIGNED else None
     ticket.save()
-    if ticket.status != old_status:
-        emails.send_status_changed(ticket, old_status)
+    emails.send_assigned(ticket, assignment)
+    if change is not None:
+        emails.send_status_changed(ticket, change)
 
 
 def take(operator, ticket: Ticket, *, idempotency_key: str | None = None) -> None:
@@ -250,18 +250,17 @@ def change_status(actor, ticket: Ticket, status: str, *, idempotency_key: str | 
             code="status-change-not-allowed",
         )
     now = timezone.now()
-    old_status = ticket.status
     if status != Status.CLOSED and not ticket.assignee_id:
         _record(ticket, actor, Event.ASSIGNEE, "", actor.display_name, now)
         ticket.assignee = actor
-    _set_status(ticket, actor, status, now)
+    change = _set_status(ticket, actor, status, now)
     if status in (Status.CLOSED, Status.POSTPONED):
         ticket.awaiting_vendor_since = None
     ticket.save()
     if status == Status.CLOSED:
-        emails.send_ticket_closed(ticket)
+        emails.send_ticket_closed(ticket, change)
     else:
-        emails.send_status_changed(ticket, old_status)
+        emails.send_status_changed(ticket, change)
 
 
 @transaction.atomic
@@ -307,33 +306,32 @@ def reply_as_operator(
 
 
 def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
-    """Tells the operators who should hear of it now (emails.operators_to_notify()) of a
-    new ticket or a customer's reply (R12): renders the e-mail `kind` once per language and
-    enqueues it to each of them. Run by a task (tasks.notify_operators), not inside the
-    customer's request. Returns how many e-mails were enqueued (0 when the ticket or the
-    message is gone, or the message is an internal note)."""
-    ticket = Ticket.objects.select_related("tenant", "requester", "assignee").filter(pk=ticket_id).first()
-    message = Message.objects.filter(pk=message_id, is_internal=False).first()
-    if ticket is None or message is None:
+    """What a `tasks.notify_operators` task enqueued by an earlier release does: gathers
+    the operators' notice of a new ticket or a customer's reply (`kind`: the e-mail it
+    named) as the services now do in their own transaction (emails.send_*). Returns 1, or
+    0 when the ticket or the message is gone or the message is an internal note."""
+    message = Message.objects.filter(pk=message_id, ticket_id=ticket_id, is_internal=False).first()
+    if message is None:
         return 0
-    by_language: dict[str, list[str]] = {}
-    for operator in emails.operators_to_notify(ticket):
-        by_language.setdefault(operator.language, []).append(operator.email)
-    context = {"ticket": ticket, "message": message, "ticket_path": reverse("desk:ticket", args=[ticket.pk])}
     with transaction.atomic():
-        for language, addresses in by_language.items():
-            notifications.send_email(kind=kind, to=addresses, language=language, context=context)
-    return sum(len(addresses) for addresses in by_language.values())
+        ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+        if kind == "ticket_new_for_operators":
+            emails.send_new_ticket_to_operators(ticket, message)
+        else:
+            emails.send_customer_reply_to_operators(ticket, message)
+    return 1
 
 
 # --- shared pieces ------------------------------------------------------------------
 
 
-def _set_status(ticket: Ticket, actor, status: str, now) -> None:
-    _record(ticket, actor, Event.STATUS, ticket.status, status, now)
+def _set_status(ticket: Ticket, actor, status: str, now) -> Message:
+    """Moves the ticket to `status` and returns the chat's line that says so."""
+    change = _record(ticket, actor, Event.STATUS, ticket.status, status, now)
     old_status, ticket.status = ticket.status, status
     ticket.closed_at = now if status == Status.CLOSED else None
     webhooks.emit_status_change(ticket, old_status)
+    return change
 
 
 def _record(ticket: Ticket, actor, event: str, old, new, now) -> Message:
@@ -351,7 +349,19 @@ def _record(ticket: Ticket, actor, event: str, old, new, now) -> Message:
 
 
 def _attach(message: Message, files) -> None:
+    """Attaches `files` to `message`: uploads of this request, or PendingUpload rows kept
+    from a form sent before with errors (their stored file becomes the attachment's)."""
     for upload in files:
+        if isinstance(upload, PendingUpload):
+            Attachment.objects.create(
+                tenant=message.tenant,
+                message=message,
+                file=upload.file.name,
+                original_name=upload.original_name,
+                size=upload.size,
+            )
+            upload.delete()
+            continue
         Attachment.objects.create(
             tenant=message.tenant,
             message=message,
@@ -359,6 +369,38 @@ def _attach(message: Message, files) -> None:
             original_name=clean_filename(upload.name),
             size=upload.size,
         )
+
+
+# --- files of a form sent with errors (issue 15, item 6) ----------------------------------
+
+
+def keep_uploads(actor, tenant, files) -> list[PendingUpload]:
+    """Stores the uploads of a form that came back with errors, for `actor` in `tenant`,
+    so that the form shown again lists them as already attached. `files` were checked by
+    the form (size, count); returns the kept files."""
+    return [
+        PendingUpload.objects.create(
+            tenant=tenant, owner=actor, file=upload, original_name=clean_filename(upload.name), size=upload.size
+        )
+        for upload in files
+    ]
+
+
+def kept_uploads(actor, tenant, public_ids) -> list[PendingUpload]:
+    """The files `actor` kept in `tenant` among `public_ids` (ids sent back by the form),
+    within PENDING_UPLOAD_HOURS; anything else (another person's, another company's, too
+    old, malformed) is ignored."""
+    ids = []
+    for value in public_ids:
+        try:
+            ids.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    if not ids or actor is None:
+        return []
+    since = timezone.now() - timedelta(hours=settings.PENDING_UPLOAD_HOURS)
+    kept = PendingUpload.objects.for_tenant(tenant).filter(owner=actor, public_id__in=ids[:50], created_at__gte=since)
+    return list(kept.order_by("id"))
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')

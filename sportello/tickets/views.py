@@ -14,7 +14,7 @@ from sportello.idempotency.web import key_of
 from sportello.lib.errors import RuleViolation
 from sportello.tenants.models import get_for_tenant_or_404
 
-from . import services
+from . import services, uploads
 from .attachments import serve_attachment
 from .chat import chat_messages
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
@@ -37,7 +37,7 @@ def get_ticket_for_member(request, number: int) -> Ticket:
 def new(request):
     """The manual's "Nuova richiesta di assistenza", also the landing of the ERP's deep link."""
     if request.method == "POST":
-        form = NewTicketForm(request.POST, request.FILES, oversized=getattr(request, "oversized_uploads", []))
+        form = uploads.bound_form(NewTicketForm, request, request.tenant)
         if form.is_valid():
             related = Ticket.objects.for_tenant(request.tenant).filter(pk=form.cleaned_data.get("related") or 0).first()
             data = form.cleaned_data
@@ -63,6 +63,7 @@ def new(request):
                         % {"email": ticket.email},
                     )
                 return redirect("tickets:detail", number=ticket.pk)
+        uploads.keep_for_next_try(form, request, request.tenant)
     else:
         form = NewTicketForm(initial=_new_ticket_initial(request))
     return render(request, "tickets/new.html", {"form": form}, status=400 if form.errors else 200)
@@ -160,7 +161,7 @@ def chat(request, number):
 @require_POST
 def reply(request, number):
     ticket = get_ticket_for_member(request, number)
-    form = ReplyForm(request.POST, request.FILES, ticket=ticket, oversized=getattr(request, "oversized_uploads", []))
+    form = uploads.bound_form(ReplyForm, request, request.tenant, ticket=ticket)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -179,6 +180,7 @@ def reply(request, number):
         else:
             messages.success(request, _("Ticket closed.") if data["close"] else _("Reply sent."))
             return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#chat-end")
+    uploads.keep_for_next_try(form, request, request.tenant)
     ticket.refresh_from_db()
     return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
 

@@ -108,3 +108,38 @@ def test_a_forgotten_password_is_recovered_from_the_login_page(live_site, page, 
 
     page.goto(link)
     expect(page.get_by_text("non è più valido")).to_be_visible()
+
+
+def test_closing_the_tab_after_signing_in_with_the_temporary_credentials_does_not_spend_them(
+    live_site, browser, mailbox, alice, acme
+):
+    """Issue 15, item 5: sign in with them, close the browser, come back: "Creazione Utente"
+    is still there; once the user is created they no longer work."""
+    tenants.invite(alice, acme, NEW_PERSON, Role.TECHNICIAN, audit=SYSTEM)
+    temporary = temporary_password(mailbox.last(NEW_PERSON, "credenziali provvisorie"))
+
+    first = browser.new_context()
+    page = first.new_page()
+    page.goto(f"{live_site.url}/account/login/")
+    sign_in(page, NEW_PERSON, temporary)
+    expect(page.get_by_role("heading", name="Creazione Utente")).to_be_visible()
+    first.close()  # the tab, and the browser, closed before "Crea utente"
+
+    later = browser.new_context()
+    page = later.new_page()
+    page.goto(f"{live_site.url}/account/login/")
+    sign_in(page, NEW_PERSON, temporary)
+    expect(page.get_by_role("heading", name="Creazione Utente")).to_be_visible()
+    page.get_by_label("Nome", exact=True).fill("Nina")
+    page.get_by_label("Cognome").fill("Neri")
+    page.get_by_label("Telefono").fill("+39 02 555 1234")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Conferma password").fill(PASSWORD)
+    page.get_by_label("Ho letto e accetto l'informativa sulla privacy").check()
+    page.get_by_role("button", name="Crea utente").click()
+    expect(page.get_by_text("Il tuo utente è stato creato")).to_be_visible()
+
+    page.get_by_label("Password").fill(temporary)
+    page.get_by_role("button", name="Accedi").click()
+    expect(page.get_by_text("E-mail o password non corretti.")).to_be_visible()
+    later.close()

@@ -4,6 +4,8 @@ import re
 
 from django import template
 
+from sportello.lib import humanize
+
 register = template.Library()
 
 _DOUBLE_FULL_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
@@ -15,3 +17,9 @@ def one_full_stop(text) -> str:
     sentence ends on an abbreviation ("Ti sei unito a ACME S.r.l.", not "S.r.l.."). An
     ellipsis stays as it is."""
     return _DOUBLE_FULL_STOP.sub(".", str(text))
+
+
+@register.filter
+def file_size(size) -> str:
+    """A file size for people (sportello.lib.humanize.file_size): "305 byte", "2,0 kB"."""
+    return humanize.file_size(int(size))

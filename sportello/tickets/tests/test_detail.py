@@ -122,8 +122,9 @@ def test_a_reply_needs_text(client, bob, acme, ticket, login):
     assert ticket.status == Status.UNASSIGNED
 
 
-def test_closing_waits_for_the_minimum_age_and_says_when(client, bob, acme, login, mailbox, clock):
+def test_closing_waits_for_the_minimum_age_and_says_when(client, bob, alice, acme, login, mailbox, clock):
     fresh = make_ticket(acme, bob)
+    Ticket.objects.filter(pk=fresh.pk).update(contact_person=alice)
     login(client, bob, acme)
     earliest = fresh.created_at + timedelta(minutes=5)
     # Said rounded up to the minute: at the time said, the server never refuses.
@@ -146,9 +147,10 @@ def test_closing_waits_for_the_minimum_age_and_says_when(client, bob, acme, logi
 
     fresh.refresh_from_db()
     assert fresh.status == Status.CLOSED and fresh.closed_at == timezone.now()
-    closed_mail = mailbox.last(bob.email, "chiuso")
+    closed_mail = mailbox.last(alice.email, "chiuso")
     assert f"#{fresh.pk}" in closed_mail.subject
     assert "ho già risolto in autonomia" in closed_mail.text
+    assert not [mail for mail in mailbox.to(bob.email) if "chiuso" in mail.subject], "not told of his own closing"
 
 
 def _closed(ticket, when):

@@ -87,6 +87,8 @@ def test_operators_hear_of_unassigned_tickets_of_their_areas_then_only_the_assig
 
 def test_the_customer_hears_of_operator_replies_status_changes_and_closing(bob, acme, ticket, oscar, mailbox):
     services.reply_as_operator(oscar, ticket, body="Verifichiamo il registro.")
+    assert "> Verifichiamo il registro." in mailbox.last(bob.email, "Nuova risposta").text
+    assert "Stato del ticket: In attesa" in mailbox.last(bob.email, "Nuova risposta").text
     services.change_status(oscar, ticket, Status.IN_DEVELOPMENT)
     services.change_status(oscar, ticket, Status.CLOSED)
 
@@ -96,8 +98,6 @@ def test_the_customer_hears_of_operator_replies_status_changes_and_closing(bob, 
         f"Il ticket #{ticket.pk} ora è “In Sviluppo”: {ticket.title}",
         f"Ticket #{ticket.pk} chiuso: {ticket.title}",
     ]
-    assert "> Verifichiamo il registro." in mailbox.last(bob.email, "Nuova risposta").text
-    assert "Stato del ticket: In attesa" in mailbox.last(bob.email, "Nuova risposta").text
 
 
 def test_internal_notes_reach_no_email(bob, acme, ticket, oscar, mailbox):
