@@ -87,7 +87,9 @@ def environ_for(line: dict, attachment: bytes = b"") -> dict:
     elif line["method"] == "POST":
         body, content_type = urllib.parse.urlencode(line["fields"]).encode(), "application/x-www-form-urlencoded"
     site = urllib.parse.urlsplit(settings.SITE_URL)
+    authorization = {"HTTP_AUTHORIZATION": f"Bearer {line['token']}"} if line.get("token") else {}
     return {
+        **authorization,
         "REQUEST_METHOD": line["method"],
         "SCRIPT_NAME": "",
         "PATH_INFO": urllib.parse.unquote(path, "latin-1"),

@@ -131,7 +131,9 @@ def prepare(args):
                     cookies.append(f"csrftoken={line['csrf']}")
                 body = urllib.parse.urlencode(line.get("fields", {}))
                 kind = "multipart" if line.get("file") else "form" if line["method"] == "POST" else "none"
-                handle.write("\t".join([line["method"], line["path"], "; ".join(cookies), kind, body]) + "\n")
+                authorization = f"Bearer {line['token']}" if line.get("token") else ""
+                columns = [line["method"], line["path"], "; ".join(cookies), kind, body, authorization]
+                handle.write("\t".join(columns) + "\n")
     scenarios = {name: {"lines": lines} for name, lines in spec.items()}
     (out / "spec.json").write_text(json.dumps({"attachment": str(attachment), "scenarios": scenarios}))
     print(f"  request files in {out} ({time.monotonic() - started:.0f} s)")
@@ -158,6 +160,8 @@ def queries(args):
         results = []
         for line in scenario["lines"][:2]:
             client = Client(HTTP_HOST="127.0.0.1")
+            if line.get("token"):
+                client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {line['token']}"
             if line.get("session"):
                 client.cookies["sessionid"] = line["session"]
             data = dict(line.get("fields", {}))

@@ -4,7 +4,8 @@
 --       REQUESTS.tsv RATE THREADS EXPECTED_STATUS ATTACHMENT_FILE
 --
 -- REQUESTS.tsv has one request a line: method, path, cookie header, body kind ("none",
--- "form" or "multipart") and the form fields URL-encoded. Each thread picks lines at random.
+-- "form" or "multipart"), the form fields URL-encoded, and an Authorization header (the
+-- REST API's token; may be empty or absent). Each thread picks lines at random.
 -- RATE is the total requests per second (0: as fast as the server answers). The pacing is
 -- an open model: request k of a thread is due at start + k / (RATE / THREADS), whatever
 -- the previous answers took; a request that finds every connection busy past its time is
@@ -67,7 +68,8 @@ function init(args)
   lines = {}
   for line in io.lines(path) do
     local f = split(line, "\t")
-    table.insert(lines, { method = f[1], path = f[2], cookie = f[3], kind = f[4], body = f[5] or "" })
+    table.insert(lines, { method = f[1], path = f[2], cookie = f[3], kind = f[4], body = f[5] or "",
+                          authorization = f[6] or "" })
   end
   math.randomseed(thread_number * 7919 + os.time())
   if rate > 0 then
@@ -92,6 +94,7 @@ function request()
   local line = lines[math.random(#lines)]
   local headers = { ["User-Agent"] = "SportelloBench/1 (wrk)" }
   if line.cookie ~= "" then headers["Cookie"] = line.cookie end
+  if line.authorization ~= "" then headers["Authorization"] = line.authorization end
   local body = nil
   if line.kind == "form" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -2,8 +2,9 @@
 budget, and the function that writes its requests. A scenario without a rate is measured by
 `bench/cpu` only.
 
-A request is a dict: method, path, the session key it is sent with (none: anonymous), and for
-a post the `csrftoken` cookie, the form fields and whether the 1 MB attachment goes with it.
+A request is a dict: method, path, the session key it is sent with (none: anonymous), or for
+the REST API the access `token` it sends as `Authorization: Bearer`, and for a post the
+`csrftoken` cookie (pages only), the form fields and whether the 1 MB attachment goes with it.
 `bench/run` replays them with wrk through a running server; `bench/cpu` through Django's WSGI
 handler in its own process. Both pick the people and the objects the same way (`Population`,
 from a fixed random seed), so that their figures speak of the same pages.
@@ -25,6 +26,7 @@ OPERATOR_SESSIONS = 100
 WRITER_SESSIONS = 150
 LONG_TICKETS = 300
 LOGIN_ACCOUNTS = 400
+API_TOKENS = 300
 LINES_PER_SCENARIO = 1500
 # A deep page is this far down a list: 80% of a company's tickets, or of the open tickets.
 DEPTH = 0.8
@@ -144,6 +146,31 @@ class Population:
                 tokens[key] = self.browser.csrf("/tickets/new/", key)
         print(f"  {len(tokens):,} writing sessions with CSRF tokens")
         return [(key, tenant_id, tokens[key]) for key, tenant_id in writers]
+
+    @cached_property
+    def api_tokens(self) -> list[tuple[str, int]]:
+        """(secret, tenant id) of customers' access tokens that may write, on companies drawn
+        as for the sessions, written in one go as the API's own services store them."""
+        from django.utils import timezone
+
+        from sportello.api.models import AccessToken, token_digest
+
+        tenants = list(self.sizes)
+        chosen = self.rng.choices(tenants, [self.sizes[t] for t in tenants], k=API_TOKENS)
+        expires = timezone.now() + timedelta(days=7)
+        tokens, rows = [], []
+        for tenant_id in chosen:
+            secret = AccessToken.new_secret()
+            rows.append(
+                AccessToken(
+                    user_id=self.pick(self.members[tenant_id]), tenant_id=tenant_id, name="bench", scope="write",
+                    prefix=secret[:12], digest=token_digest(secret), expires_at=expires,
+                )
+            )  # fmt: skip
+            tokens.append((secret, tenant_id))
+        AccessToken.objects.bulk_create(rows, batch_size=1000)
+        print(f"  {len(tokens):,} API tokens")
+        return tokens
 
 
 def _get(key, path) -> dict:
@@ -346,6 +373,33 @@ def login(people: Population) -> list[dict]:
     return lines
 
 
+def api_list_page_one(people: Population) -> list[dict]:
+    """The REST API's page 1 of a company's tickets (GET /api/v1/tickets), each time with
+    another customer's token."""
+    return [
+        {"method": "GET", "path": "/api/v1/tickets", "token": people.pick(people.api_tokens)[0]}
+        for _ in range(LINES_PER_SCENARIO)
+    ]
+
+
+def api_create_1mb(people: Population) -> list[dict]:
+    """A new ticket through the REST API (multipart) with the ERP's context and a 1 MB file."""
+    lines = []
+    for index in range(LINES_PER_SCENARIO):
+        fields = {
+            "request_type": "assistance",
+            "area": people.pick(["administrative", "management", "systems"]),
+            "title": "Errore 1045 in Contabilità",
+            "description": "Aperto dal gestionale: la stampa del registro IVA si interrompe.",
+            "erp_program": "Contabilità",
+            "erp_version": "24.3.1",
+            "erp_error": "Errore 1045: divisione per zero",
+        }
+        token = people.api_tokens[index % len(people.api_tokens)][0]
+        lines.append({"method": "POST", "path": "/api/v1/tickets", "token": token, "fields": fields, "file": True})
+    return lines
+
+
 # --- the table ------------------------------------------------------------------------------
 
 
@@ -394,6 +448,12 @@ SCENARIOS = [
              None, same_as="list_deep_created", page_one="list_p1_50rps"),
     Scenario("list_p1_max", "customer list, page 1: the most the server gives (closed loop)", 0, 200, None,
              None, same_as="list_p1_created"),
+    # The REST API (issue 17), within the pages' budgets. Last in the table, so that the tokens
+    # they draw change none of the other scenarios' picks.
+    Scenario("api_list_p1", "API: a company's tickets, page 1 (GET /api/v1/tickets)", 100, 200, 50,
+             api_list_page_one),
+    Scenario("api_create_1mb", "API: new ticket with the ERP's context and a 1 MB attachment", 10, 201, 150,
+             api_create_1mb),
 ]  # fmt: skip
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sportello.ratelimits",
     "sportello.mailin",
     "sportello.pwa",
+    "sportello.api",
     "sportello.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.LanguageMiddleware",
+    "sportello.api.middleware.ApiMiddleware",
     "sportello.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -402,3 +405,22 @@ INBOUND_PER_SENDER_PER_HOUR = env_int("INBOUND_PER_SENDER_PER_HOUR", 30, minimum
 # The manual's areas: a ticket opened by e-mail goes to this one until an operator moves it.
 INBOUND_DEFAULT_AREA = env_choice("INBOUND_DEFAULT_AREA", ("administrative", "management", "systems"), "management")
 INBOUND_RETENTION_DAYS = env_int("INBOUND_RETENTION_DAYS", 30, minimum=1)
+
+# The REST API and webhooks (README: "API and webhooks").
+# Requests one access token may make in a minute; past it the API answers 429 with Retry-After.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 600, minimum=1)
+# The longest life a token may be given, in days.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+# The security log records a token's use once per client address per this many minutes
+# (every request would be hundreds of lines a second), and each refused token.
+API_TOKEN_LOG_MINUTES = env_int("API_TOKEN_LOG_MINUTES", 60, minimum=1)
+# Webhook targets on private, loopback or link-local addresses are refused (SSRF) unless
+# this is on: for a receiver inside the vendor's own network, and for the tests.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Seconds a receiver has to answer one delivery; attempts per delivery before it fails
+# for good, which disables the endpoint and tells whoever registered it.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30, minimum=1)
+# Certificates that webhook receivers' TLS is checked against (None: the system's).
+WEBHOOK_CA_CERTS = env_str("WEBHOOK_CA_CERTS") or None

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .api.urls import api_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("sportello.tenants.urls")),
     path("dashboard/", include("sportello.dashboard.urls")),
     path("tickets/", include("sportello.tickets.urls")),
+    path("api/v1/", api_urls()),
+    path("", include("sportello.api.urls")),
     path("", include("sportello.notifications.urls")),
     path("desk/", include("sportello.desk.urls")),
     path("", include("sportello.pwa.urls")),

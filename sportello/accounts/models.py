@@ -341,6 +341,13 @@ class SecurityEvent(models.Model):
         TENANT_DEACTIVATED = "tenant_deactivated", _("Company deactivated")
         TENANT_REACTIVATED = "tenant_reactivated", _("Company reactivated")
         MAIL_REFUSED = "mail_refused", _("E-mail refused")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        API_TOKEN_USED = "api_token_used", _("API token used")
+        API_TOKEN_REFUSED = "api_token_refused", _("API token refused")
+        WEBHOOK_CREATED = "webhook_created", _("Webhook registered")
+        WEBHOOK_REMOVED = "webhook_removed", _("Webhook removed")
+        WEBHOOK_DISABLED = "webhook_disabled", _("Webhook disabled after failures")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

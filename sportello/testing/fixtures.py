@@ -229,3 +229,16 @@ def make_ticket(tenant, requester, **fields):
 @pytest.fixture
 def ticket(acme, bob):
     return make_ticket(acme, bob)
+
+
+@pytest.fixture
+def webhook_receiver(settings):
+    """A real webhook receiver on loopback (sportello.testing.webhooks), which the portal is
+    allowed to send to for this test (WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
+    from .webhooks import WebhookReceiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()

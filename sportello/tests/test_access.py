@@ -10,10 +10,18 @@ the sign-in) must change nothing of either company.
 
 The table fails when a URL has no row, so a new URL cannot be added without deciding
 who may reach it.
+
+The REST API (`/api/v1/`) has a table of its own, API_TABLE, one row per operation of its
+OpenAPI document: the same people call it with their own tokens (Bob's, Alice's, Eve's
+for Globex, Oscar's and Victor's), plus ACME's company token (a service account), and
+"anonymous" sends none. Eve's column is again the isolation check: every ACME object
+answers 404 to a Globex token.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from json import dumps as json_dumps
 
 import pytest
 from django.core.files.base import ContentFile
@@ -24,10 +32,13 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from sportello.accounts.models import TrustedDevice
+from sportello.api.api import api
+from sportello.api.models import Event, WebhookDelivery, WebhookEndpoint
 from sportello.notifications.models import OutboundEmail
 from sportello.notifications.services import unsubscribe_token
 from sportello.tenants.models import Invitation, Membership, Role, Tenant
 from sportello.testing.access import request, url_patterns
+from sportello.testing.api import ApiClient, make_token
 from sportello.testing.fixtures import make_ticket, sign_in
 from sportello.tickets.models import Attachment, Message, Ticket
 from sportello.tickets.services import reply_as_customer
@@ -242,6 +253,44 @@ TABLE = {
     "desk:operator_areas": vendor_page(
         "post", lambda o: {"public_id": o["oscar"].public_id}, {"areas": ["systems"]}, vendor_admin="/desk/operators/"
     ),
+    # API tokens and webhooks (sportello.api), and the API's documentation.
+    "api:tokens": row(anonymous=LOGIN, signed_in=200),
+    "api:revoke_token": row(
+        "post",
+        lambda o: {"public_id": o["alice_token"].public_id},
+        anonymous=LOGIN,
+        signed_in=404,
+        administrator="/account/api-tokens/",
+    ),
+    "api:company_tokens": admin_page(),
+    "api:company_revoke_token": admin_page(
+        "post", lambda o: {"public_id": o["company_token"].public_id}, administrator="/tenant/api/", outsider=404
+    ),
+    "api:company_webhooks": admin_page(),
+    "api:company_webhook": admin_page(arguments=lambda o: {"public_id": o["webhook"].public_id}, outsider=404),
+    "api:company_webhook_remove": admin_page(
+        "post", lambda o: {"public_id": o["webhook"].public_id}, administrator="/tenant/webhooks/", outsider=404
+    ),
+    "api:company_webhook_enable": admin_page(
+        "post", lambda o: {"public_id": o["webhook"].public_id}, administrator="/tenant/webhooks/", outsider=404
+    ),
+    "api:company_send_again": admin_page(
+        "post", lambda o: {"public_id": o["delivery"].public_id}, administrator="/tenant/webhooks/", outsider=404
+    ),
+    "api:vendor_webhooks": vendor_page(),
+    "api:vendor_webhook": vendor_page(arguments=lambda o: {"public_id": o["vendor_webhook"].public_id}),
+    "api:vendor_webhook_remove": vendor_page(
+        "post", lambda o: {"public_id": o["vendor_webhook"].public_id}, vendor_admin="/desk/webhooks/"
+    ),
+    "api:vendor_webhook_enable": vendor_page(
+        "post", lambda o: {"public_id": o["vendor_webhook"].public_id}, vendor_admin="/desk/webhooks/"
+    ),
+    "api:vendor_send_again": vendor_page(
+        "post", lambda o: {"public_id": o["vendor_delivery"].public_id}, vendor_admin="/desk/webhooks/"
+    ),
+    "api-v1:openapi-json": row(everyone=200),
+    "api-v1:openapi-view": row(everyone=200),
+    "api-v1:api-root": row(everyone=404),
     # The installable app and the retired portal: open to all.
     "pwa:manifest": row(everyone=200),
     "pwa:service_worker": row(everyone=200),
@@ -256,6 +305,15 @@ def objects(acme, globex, alice, bob, eve, oscar, victor, live_workers):
     alice.avatar.save("alice.png", ContentFile(b"\x89PNG not really"), save=True)
     ticket = make_ticket(acme, bob, title="ACME's own problem")
     reply_as_customer(bob, ticket, body="with a file", files=[SimpleUploadedFile("acme.txt", b"ACME only")])
+    alice_secret = make_token(alice, acme)
+    company_secret = make_token(alice, acme, company=True)
+    company_token = acme_company_token()
+    webhook = WebhookEndpoint.objects.create(
+        tenant=acme, url="https://hooks.acme.example.com/", events=Event.values, secret=WebhookEndpoint.new_secret()
+    )
+    vendor_webhook = WebhookEndpoint.objects.create(
+        url="https://hooks.vendor.example.com/", events=Event.values, secret=WebhookEndpoint.new_secret()
+    )
     return {
         "acme": acme,
         "alice": alice,
@@ -276,6 +334,25 @@ def objects(acme, globex, alice, bob, eve, oscar, victor, live_workers):
             language="it",
             status=OutboundEmail.Status.FAILED,
         ),
+        "alice_token": alice.access_tokens.get(),
+        "company_token": company_token,
+        "webhook": webhook,
+        "delivery": WebhookDelivery.objects.create(
+            endpoint=webhook, event=Event.TICKET_CREATED, payload="{}", status=WebhookDelivery.Status.FAILED
+        ),
+        "vendor_webhook": vendor_webhook,
+        "vendor_delivery": WebhookDelivery.objects.create(
+            endpoint=vendor_webhook, event=Event.TICKET_CREATED, payload="{}", status=WebhookDelivery.Status.FAILED
+        ),
+        "tokens": {
+            "anonymous": None,
+            "technician": make_token(bob, acme),
+            "administrator": alice_secret,
+            "outsider": make_token(eve, globex),
+            "operator": make_token(oscar),
+            "vendor_admin": make_token(victor),
+            "company": company_secret,
+        },
         "people": {
             "anonymous": None,
             "technician": (bob, acme),
@@ -287,8 +364,18 @@ def objects(acme, globex, alice, bob, eve, oscar, victor, live_workers):
     }
 
 
+def acme_company_token():
+    from sportello.api.models import AccessToken
+
+    return AccessToken.objects.get(kind=AccessToken.Kind.COMPANY)
+
+
+def _is_api_operation(route) -> bool:
+    return route.name.startswith("api-v1:") and route.name not in TABLE
+
+
 def test_every_url_has_a_row_in_the_table():
-    names = {route.name for route in url_patterns()}
+    names = {route.name for route in url_patterns() if not _is_api_operation(route)}
 
     assert not names - TABLE.keys(), f"decide who may reach these URLs, in TABLE: {sorted(names - TABLE.keys())}"
     assert not TABLE.keys() - names, f"these rows name no URL: {sorted(TABLE.keys() - names)}"
@@ -331,7 +418,8 @@ def test_a_technician_gets_403_on_every_administrator_url(objects):
     administration = [
         route.name
         for route in url_patterns()
-        if getattr(resolve(_url_of(route.name, objects)).func, "access_rule", "") == "company_admin"
+        if not _is_api_operation(route)
+        and getattr(resolve(_url_of(route.name, objects)).func, "access_rule", "") == "company_admin"
     ]
     refused_to_technicians = {
         name
@@ -368,6 +456,8 @@ def _state():
         list(Ticket.objects.order_by("pk").values_list("pk", "status", "assignee", "priority")),
         Message.objects.count(),
         list(OutboundEmail.objects.order_by("pk").values_list("pk", "status")),
+        list(WebhookEndpoint.objects.order_by("pk").values_list("pk", "is_active")),
+        list(WebhookDelivery.objects.order_by("pk").values_list("pk", "status", "attempts")),
     )
 
 
@@ -380,3 +470,130 @@ def _placeholder_arguments(arguments) -> dict:
 def _url_of(name, objects) -> str:
     entry = TABLE[name]
     return reverse(name, kwargs=entry.arguments(objects) if entry.arguments else None)
+
+
+# --- the REST API ------------------------------------------------------------------------------
+
+API_PEOPLE = (*PEOPLE, "company")
+API_GROUPS = {
+    "everyone": API_PEOPLE,
+    "with_token": API_PEOPLE[1:],
+    "customers": ("technician", "administrator", "outsider", "company"),
+    "operators": ("operator", "vendor_admin"),
+}
+NO_TOKEN = 401
+API_REFUSED = (401, 403, 404)
+
+
+@dataclass
+class ApiRow:
+    outcomes: dict
+    arguments: object = None
+    data: dict = field(default_factory=dict)
+    json: bool = False
+
+
+def api_row(arguments=None, data=None, *, json=False, **outcomes) -> ApiRow:
+    """`outcomes` (HTTP statuses) per person; `anonymous` (no token) is 401 unless named;
+    `with_token`, `customers` and `operators` fill the people not named."""
+    resolved = {"anonymous": NO_TOKEN}
+    for name in ("everyone", "with_token", "customers", "operators"):
+        for person in API_GROUPS[name] if name in outcomes else ():
+            resolved[person] = outcomes[name]
+    resolved.update({person: want for person, want in outcomes.items() if person in API_PEOPLE})
+    missing = set(API_PEOPLE) - resolved.keys()
+    assert not missing, f"no outcome for {missing}"
+    return ApiRow(resolved, arguments, data or {}, json)
+
+
+def number_of(objects):
+    return {"number": objects["ticket"].pk}
+
+
+def customer_api(arguments=None, data=None, *, ok=200, **outcomes):
+    """An operation of a company's tokens: operators' tokens are refused (403)."""
+    return api_row(arguments, data, customers=ok, operators=403, **outcomes)
+
+
+def desk_api(arguments=None, data=None, *, ok=200, json=False, **outcomes):
+    """An operation of operators' tokens: a company's tokens are refused (403)."""
+    return api_row(arguments, data, json=json, customers=403, operators=ok, **outcomes)
+
+
+NEW_TICKET = {
+    "email": "it@acme.example.com",
+    "request_type": "assistance",
+    "area": "systems",
+    "title": "From a script",
+    "description": "Help",
+}
+
+API_TABLE = {
+    "whoAmI": api_row(with_token=200),
+    "listTickets": customer_api(),
+    "openTicket": customer_api(data=NEW_TICKET, ok=201),
+    "getTicket": customer_api(number_of, outsider=404),
+    "replyToTicket": customer_api(number_of, {"body": "A reply"}, ok=201, outsider=404),
+    "downloadAttachment": customer_api(lambda o: {"public_id": o["attachment"].public_id}, outsider=404),
+    "listCompanyUsers": customer_api(technician=403, company=403),
+    "listQueue": desk_api(),
+    "getDeskTicket": desk_api(number_of),
+    "takeTicket": desk_api(number_of),
+    "assignTicket": desk_api(number_of, lambda o: {"operator": str(o["oscar"].public_id)}, json=True),
+    "changeTicketStatus": desk_api(number_of, {"status": "waiting"}, json=True),
+    "replyAsOperator": desk_api(number_of, {"body": "An answer"}, ok=201),
+    "downloadDeskAttachment": desk_api(lambda o: {"public_id": o["attachment"].public_id}),
+    "listCompanies": desk_api(operator=403),
+    "getCompany": desk_api(lambda o: {"public_id": o["acme"].public_id}, operator=403),
+}
+
+
+def api_operations() -> dict[str, tuple[str, str]]:
+    """Every operation of the API's OpenAPI document: operationId → (method, path)."""
+    schema = api.get_openapi_schema()
+    return {
+        operation["operationId"]: (method, path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    }
+
+
+def test_every_api_operation_has_a_row_in_the_api_table():
+    operations = api_operations().keys()
+
+    unlisted = operations - API_TABLE.keys()
+    assert not unlisted, f"decide who may call these, in API_TABLE: {unlisted}"
+    assert not API_TABLE.keys() - operations, f"these rows name no operation: {API_TABLE.keys() - operations}"
+
+
+def test_every_api_url_is_an_operation_of_the_document():
+    """No URL of the API escapes its document (and so the table above)."""
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.route) for route in url_patterns() if _is_api_operation(route)}
+    documented = {path.removeprefix("/") for _method, path in api_operations().values()}
+    assert routes == documented
+
+
+@pytest.mark.parametrize("operation", sorted(API_TABLE))
+def test_each_token_gets_what_the_api_table_says(operation, objects):
+    entry = API_TABLE[operation]
+    method, path = api_operations()[operation]
+    url = path.format(**(entry.arguments(objects) if entry.arguments else {}))
+    problems = []
+    for person in API_PEOPLE:
+        with transaction.atomic():
+            before = _state()
+            client = ApiClient(objects["tokens"][person])
+            data = entry.data(objects) if callable(entry.data) else entry.data
+            if entry.json:
+                response = client.generic(method.upper(), url, json_dumps(data), content_type="application/json")
+            else:
+                response = getattr(client, method)(url, data)
+            want = entry.outcomes[person]
+            if response.status_code != want:
+                problems.append(f"{method.upper()} {url} as {person}: expected {want}, got {response.status_code}")
+            elif want in API_REFUSED and _state() != before:
+                problems.append(f"{method.upper()} {url} as {person}: refused, yet something changed")
+            elif want in API_REFUSED and response["Content-Type"] != "application/problem+json":
+                problems.append(f"{method.upper()} {url} as {person}: refused without problem details")
+            transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)

@@ -11,8 +11,9 @@ CHAT_FIELDS = ["id", "tenant_id", "ticket_id", "kind", "is_internal", "author_id
 AUTHOR_FIELDS = ["id", "first_name", "last_name", "email", "is_operator"]
 
 
-def chat_messages(ticket: Ticket, *, include_internal: bool = False) -> list[Message]:
-    """The chat of `ticket` in order, with authors and attachments, in three queries.
+def chat_messages(ticket: Ticket, *, include_internal: bool = False, extra_fields=()) -> list[Message]:
+    """The chat of `ticket` in order, with authors and attachments, in three queries
+    (`extra_fields`: more of Message's fields to read, such as the API's "body").
 
     A long chat has hundreds of messages by a handful of people: each author is read
     once (not joined to every message) and each message gets its attachments as
@@ -21,7 +22,7 @@ def chat_messages(ticket: Ticket, *, include_internal: bool = False) -> list[Mes
     queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
     if not include_internal:
         queryset = queryset.public()
-    chat = list(queryset.only(*CHAT_FIELDS))
+    chat = list(queryset.only(*CHAT_FIELDS, *extra_fields))
     authors = User.objects.only(*AUTHOR_FIELDS).in_bulk({m.author_id for m in chat if m.author_id})
     files: dict[int, list[Attachment]] = {}
     for attachment in Attachment.objects.for_tenant(ticket.tenant).filter(message__in=[m.pk for m in chat]):

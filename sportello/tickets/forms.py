@@ -49,7 +49,9 @@ def too_many_message() -> str:
 
 
 def too_large_error(names: list[str]) -> forms.ValidationError:
-    return forms.ValidationError([too_large_message(name) for name in names], code="file_too_large")
+    return forms.ValidationError(
+        [forms.ValidationError(too_large_message(name), code="file_too_large") for name in names]
+    )
 
 
 class AttachmentsMixin(forms.Form):

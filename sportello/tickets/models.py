@@ -251,7 +251,8 @@ class Ticket(TenantOwned):
         addresses") once its reader has confirmed it (accounts.ContactAddress)."""
         from sportello.accounts.models import ContactAddress
 
-        accounts = [self.requester.email, self.contact_person.email]
+        # A company's service account (sportello.api) is never activated and reads no e-mail.
+        accounts = [person.email for person in (self.requester, self.contact_person) if person.is_activated]
         email = (self.email or "").lower()
         if email and email not in accounts:
             confirmed = ContactAddress.objects.confirmed().filter(user=self.requester_id, email=email).exists()

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from sportello.accounts import services as accounts
+from sportello.api import webhooks
 from sportello.idempotency import services as idempotency
 from sportello.lib.errors import RuleViolation
 from sportello.ratelimits.throttles import Quota
@@ -93,6 +94,7 @@ def open_ticket(
         tenant=tenant, ticket=ticket, author=actor, body=ticket.description, created_at=now
     )
     _attach(message, files)
+    webhooks.emit(webhooks.Event.TICKET_CREATED, ticket, message=message)
     accounts.ask_to_confirm_address(actor, ticket.email)
     emails.send_ticket_opened(ticket, message)
     emails.send_new_ticket_to_operators(ticket, message)
@@ -161,6 +163,7 @@ def reply_as_customer(
         tenant=ticket.tenant, ticket=ticket, author=actor, body=body.strip(), created_at=now
     )
     _attach(message, files)
+    webhooks.emit(webhooks.Event.TICKET_REPLIED, ticket, message=message)
     if priority is not None and priority != ticket.priority:
         _record(ticket, actor, Event.PRIORITY, ticket.priority, priority, now)
         ticket.priority = priority
@@ -286,6 +289,7 @@ def reply_as_operator(
     idempotency.remember(actor, idempotency_key, "tickets.operator_reply", {"message": message.pk})
     if internal:
         return message
+    webhooks.emit(webhooks.Event.TICKET_REPLIED, ticket, message=message)
     if ticket.status == Status.UNASSIGNED:
         _record(ticket, actor, Event.ASSIGNEE, "", actor.display_name, now)
         ticket.assignee = actor
@@ -324,8 +328,9 @@ def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
 def _set_status(ticket: Ticket, actor, status: str, now) -> Message:
     """Moves the ticket to `status` and returns the chat's line that says so."""
     change = _record(ticket, actor, Event.STATUS, ticket.status, status, now)
-    ticket.status = status
+    old_status, ticket.status = ticket.status, status
     ticket.closed_at = now if status == Status.CLOSED else None
+    webhooks.emit_status_change(ticket, old_status)
     return change
 
 

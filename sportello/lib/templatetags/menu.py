@@ -23,6 +23,14 @@ SECTION_OF_URL_NAME = {
     "desk:operators": "operators",
     "desk:operator_areas": "operators",
     "desk:security_log": "desk_log",
+    **{
+        f"api:company_{name}": "tenant"
+        for name in ("tokens", "revoke_token", "webhooks", "webhook", "webhook_remove", "webhook_enable", "send_again")
+    },
+    **{
+        f"api:vendor_{name}": "webhooks"
+        for name in ("webhooks", "webhook", "webhook_remove", "webhook_enable", "send_again")
+    },
 }
 
 
