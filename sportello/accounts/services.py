@@ -337,7 +337,9 @@ def change_password(user: User, current_password: str, new_password: str, *, aud
     wait = PASSWORD_CHECK_THROTTLE.wait_seconds(account=user.email)
     if wait:
         raise AccountError(
-            _("Too many attempts. Try again in %(seconds)s seconds.") % {"seconds": wait}, code="too-many-attempts"
+            _("Too many attempts. Try again in %(seconds)s seconds.") % {"seconds": wait},
+            code="too-many-attempts",
+            retry_after=wait,
         )
     if not user.check_password(current_password):
         PASSWORD_CHECK_THROTTLE.record(account=user.email)

@@ -57,7 +57,10 @@ def problem(
 
 
 def from_violation(error: RuleViolation) -> HttpResponse:
-    return problem(STATUS_OF.get(error.code, 422), error.code, error.message)
+    """The problem of a broken rule; a rule that will let the same request through after a
+    wait (a quota) also says how long, in `Retry-After` (RFC 9110, 10.2.3)."""
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    return problem(STATUS_OF.get(error.code, 422), error.code, error.message, headers=headers)
 
 
 def invalid(errors: list[dict]) -> HttpResponse:

@@ -227,6 +227,7 @@ def _require_invitation_quota(actor: User | None, tenant: Tenant) -> None:
               "%(hours)s hours, or ask the support team.")
             % {"count": INVITATION_QUOTA.limit, "hours": -(-wait // 3600)},
             code="quota-reached",
+            retry_after=wait,
         )  # fmt: skip
     INVITATION_QUOTA.record(company=tenant.pk)
 

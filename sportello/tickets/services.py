@@ -39,7 +39,9 @@ def _require_quota(quota: Quota, message: str, **identities) -> None:
     %(minutes)s) when `quota` is used up for one of `identities`."""
     wait = quota.wait_seconds(**identities)
     if wait:
-        raise TicketError(message % {"count": quota.limit, "minutes": -(-wait // 60)}, code="quota-reached")
+        raise TicketError(
+            message % {"count": quota.limit, "minutes": -(-wait // 60)}, code="quota-reached", retry_after=wait
+        )
 
 
 # --- opening ------------------------------------------------------------------------

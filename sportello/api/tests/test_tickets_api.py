@@ -225,11 +225,14 @@ def test_a_company_token_never_reaches_another_companys_tickets(bob_api, globex,
     assert problem_of(bob_api.post(f"/api/v1/tickets/{theirs.pk}/replies", {"body": "x"})) == (404, "not-found")
 
 
-def test_the_ticket_quota_is_429(bob_api, settings):
+def test_the_ticket_quota_is_429_with_the_seconds_to_wait(bob_api, settings):
     settings.TICKETS_PER_PERSON_PER_HOUR = 1
     bob_api.post("/api/v1/tickets", NEW)
 
-    assert problem_of(bob_api.post("/api/v1/tickets", NEW)) == (429, "quota-reached")
+    refused = bob_api.post("/api/v1/tickets", NEW)
+
+    assert problem_of(refused) == (429, "quota-reached")
+    assert 3590 < int(refused["Retry-After"]) <= 3601
 
 
 def test_the_list_endpoints_take_a_fixed_number_of_queries(
