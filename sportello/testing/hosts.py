@@ -19,8 +19,10 @@ route, and the machine's own namespace is never attached to the bridge.
         cluster.hosts["web-1"].crash()
 
 Leaving the `with` block, on failure too, kills every process of every namespace, deletes
-the namespaces and the run's folder; a run killed before that is cleaned up by the next
-(`remove_stale_runs`). Needs root (`ip netns`), Debian's nginx and PostgreSQL server.
+the namespaces and the run's folder; a run killed before that (kill -9) is cleaned up
+within a few seconds by a watcher process each run starts (`reap_when_gone`), or else by
+the next run (`remove_stale_runs`). Needs root (`ip netns`), Debian's nginx and
+PostgreSQL server.
 """
 
 import contextlib
@@ -62,6 +64,7 @@ WEB_PORT = 8000
 SMTP_PORT = 2525
 BUCKET = "sportello"
 RUN_PREFIX = "spo"  # namespaces are "spo<pid>-<host>", folders "sportello-hosts-<pid>-…"
+S3_SOCKETS = "s3-sockets"  # the run folder's list of SeaweedFS's sockets outside it, for remove_stale_runs
 
 # What each worker host runs, one process per line (as README's "Workers" says).
 WORKER_COMMANDS = (
@@ -129,18 +132,38 @@ def _kill_namespace_processes(netns: str, *, gently: bool = False) -> None:
         time.sleep(0.05)
 
 
+def _alive(pid: int | str) -> bool:
+    """Whether process `pid` runs (a killed process its parent has not reaped yet does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def remove_stale_runs() -> None:
     """Removes the namespaces and folders of earlier runs whose test process is gone."""
     for line in _run(IP, "netns", "list", check=False).splitlines():
         name = line.split()[0] if line.split() else ""
         match = re.fullmatch(rf"{RUN_PREFIX}(\d+)-[\w-]+", name)
-        if match and not Path(f"/proc/{match.group(1)}").exists():
+        if match and not _alive(match.group(1)):
             _kill_namespace_processes(name, gently=True)
             _run(IP, "netns", "del", name, check=False)
     for folder in Path(tempfile.gettempdir()).glob("sportello-hosts-*"):
         match = re.match(r"sportello-hosts-(\d+)-", folder.name)
-        if match and not Path(f"/proc/{match.group(1)}").exists():
+        if match and not _alive(match.group(1)):
+            sockets = folder / S3_SOCKETS
+            for socket in sockets.read_text().split() if sockets.exists() else ():
+                Path(socket).unlink(missing_ok=True)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def reap_when_gone(pid: int) -> None:
+    """Waits for the test process `pid` to end, then removes whatever its runs left: a run
+    killed outright (kill -9) cannot stop its own hosts, whose processes would otherwise
+    go on until the next run. `python -m sportello.testing.hosts <pid>`."""
+    while _alive(pid):
+        time.sleep(1)
+    remove_stale_runs()
 
 
 class Host:
@@ -307,6 +330,14 @@ class Cluster:
     def start(self) -> None:
         started = time.monotonic()
         remove_stale_runs()
+        subprocess.Popen(  # noqa: S603 - our own command line; it outlives a killed test run
+            [sys.executable, "-m", "sportello.testing.hosts", str(os.getpid())],
+            cwd=BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self._timed("network", self._make_network)
         with ThreadPoolExecutor(5) as pool:
             database = pool.submit(self._timed, "database", self._start_database)
@@ -430,6 +461,7 @@ class Cluster:
 
     def _start_s3(self) -> None:
         self.s3.directory.mkdir()
+        (self.dir / S3_SOCKETS).write_text("\n".join(str(socket) for socket in self.s3.sockets()))
         self.s3.start()
         self.client.call(self.s3.wait_until_ready)
         self.client.call(self.s3.create_bucket, BUCKET)
@@ -553,3 +585,7 @@ http {{
     }}
 }}
 """
+
+
+if __name__ == "__main__":
+    reap_when_gone(int(sys.argv[1]))
