@@ -117,6 +117,9 @@ SETTINGS = {
 
 IP = shutil.which("ip") or "/usr/sbin/ip"
 SETPRIV = shutil.which("setpriv") or "/usr/bin/setpriv"
+SS = shutil.which("ss") or "/usr/bin/ss"
+# TCP states of a socket that a process still holds (closed ones go on to FIN-WAIT, or vanish on RST).
+OPEN_STATES = ("state", "established", "state", "listening", "state", "syn-recv", "state", "close-wait")
 PG_CLIENT = Path(shutil.which("pg_isready") or "/usr/bin/pg_isready").parent
 
 
@@ -274,6 +277,11 @@ class Host:
         if power_cut:
             _run(IP, "-n", self.cluster.lan, "link", "set", self.name, "down")
         _kill_namespace_processes(self.netns)
+        # A killed process leaves the namespace a moment before the kernel closes its
+        # sockets: the cable waits for those closes (FIN, RST) to have gone out.
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and _run(SS, "-N", self.netns, "-Htan", *OPEN_STATES, check=False).strip():
+            time.sleep(0.01)
         _run(IP, "-n", self.cluster.lan, "link", "set", self.name, "down")
 
     def revive(self) -> None:
@@ -359,10 +367,19 @@ class Cluster:
         return self.hosts[host].run([sys.executable, "manage.py", *arguments], env=self.environment(host)).stdout
 
     def revive(self, name: str) -> None:
-        """Starts a crashed host again and waits until it serves (web hosts: /readyz)."""
+        """Starts a crashed host again and waits until it serves (web hosts: /readyz, and
+        the balancer sends it requests again, which nginx does once `fail_timeout` is over)."""
         self.hosts[name].revive()
         if name in WEB_HOSTS:
             self._wait_until_serving(name)
+            self._wait(lambda: self._balanced_to(name), f"the balancer sending requests to {name}")
+
+    def _balanced_to(self, name: str) -> bool:
+        try:
+            answer = self.client.call(self.browser().get, "/readyz")
+        except OSError:
+            return False
+        return answer.headers.get("X-Upstream", "").endswith(f"{self.hosts[name].address}:{WEB_PORT}")
 
     def log_path(self, name: str) -> Path:
         return self.dir / "logs" / f"{name}.log"
