@@ -146,18 +146,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Timeouts everywhere: a server that does not answer a new connection is given up in
     # DATABASE_CONNECT_TIMEOUT seconds, and TCP keepalives notice one that vanished under an
-    # open connection (a failover) in about a minute instead of the kernel's two hours.
+    # open connection (a failover) in about 2 × DATABASE_KEEPALIVE_SECONDS instead of the
+    # kernel's two hours. The server is asked to do the same for our side (its keepalives
+    # and TCP_USER_TIMEOUT, per connection): a web or worker host that loses power closes
+    # nothing, and its sessions would keep their open transactions' row locks for those two
+    # hours, holding up every request that needs the same rows (a person's quota counter,
+    # the ticket replied to, a form sent again with its one-time key).
     # The name shows who holds each connection in pg_stat_activity (workers add their id).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1))
     _options.setdefault("application_name", "sportello")
-    for _name, _value in {
-        "keepalives": 1,
-        "keepalives_idle": 30,
-        "keepalives_interval": 10,
-        "keepalives_count": 3,
-    }.items():
+    _keepalive = env_int("DATABASE_KEEPALIVE_SECONDS", 30, minimum=1)
+    _probes = {"idle": _keepalive, "interval": max(1, _keepalive // 3), "count": 3}
+    for _name, _value in {"keepalives": 1, **{f"keepalives_{name}": value for name, value in _probes.items()}}.items():
         _options.setdefault(_name, _value)
+    _gone_after_ms = (_probes["idle"] + _probes["interval"] * _probes["count"]) * 1000
+    _options["options"] = " ".join(
+        [
+            _options.get("options", ""),
+            *(f"-c tcp_keepalives_{name}={value}" for name, value in _probes.items()),
+            f"-c tcp_user_timeout={_gone_after_ms}",
+        ]
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web process (the desk's counts). The table is made by `createcachetable`.

@@ -6,8 +6,9 @@ included, so a form's CSRF token and one-time key go back as a browser would sen
     page = browser.get("/account/login/")
     page = browser.submit(page.form("/account/login/"), {"email": ..., "password": ...})
 
-Every request opens its own connection to `address` (port 80 unless given) and names the
-site `site` in its Host header, as a browser would when the site's name points there.
+Every request opens its own connection to `address` (port 80 unless given; from the
+local address `source` when given) and names the site `site` in its Host header, as a
+browser would when the site's name points there.
 """
 
 import http.client
@@ -117,17 +118,20 @@ class Response:
 
 
 class HTTPBrowser:
-    def __init__(self, address: str, *, site: str, port: int = 80, timeout: float = 30):
+    def __init__(self, address: str, *, site: str, port: int = 80, timeout: float = 30, source: str | None = None):
         self.address = address
         self.port = port
         self.site = site
         self.timeout = timeout
+        self.source = source
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, *, body: bytes = b"", headers: dict | None = None) -> Response:
         """One request, no redirect followed. Raises OSError (or http.client's errors) when
         the connection fails."""
-        connection = http.client.HTTPConnection(self.address, self.port, timeout=self.timeout)
+        connection = http.client.HTTPConnection(
+            self.address, self.port, timeout=self.timeout, source_address=(self.source, 0) if self.source else None
+        )
         try:
             sent = {"Host": self.site, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 sportello-tests"}
             if self.cookies:
@@ -153,9 +157,12 @@ class HTTPBrowser:
         response = self.request("GET", path)
         return self._follow(response) if follow else response
 
-    def submit(self, form: Form, values: dict | None = None, *, files: dict | None = None) -> Response:
+    def submit(
+        self, form: Form, values: dict | None = None, *, files: dict | None = None, follow: bool = True
+    ) -> Response:
         """Posts `form` with its own fields (hidden ones included) changed by `values`, and
-        `files` ({field: SimpleUploadedFile or a list of them}) as a multipart body."""
+        `files` ({field: SimpleUploadedFile or a list of them}) as a multipart body; follows
+        the redirect that answers it unless `follow` is false."""
         data = {**form.fields, **(values or {})}
         if files or form.enctype == "multipart/form-data":
             body = encode_multipart(BOUNDARY, {**data, **(files or {})})
@@ -164,7 +171,8 @@ class HTTPBrowser:
             body = urlencode(data).encode()
             content_type = "application/x-www-form-urlencoded"
         path = urlsplit(form.action).path or "/"
-        return self._follow(self.request("POST", path, body=body, headers={"Content-Type": content_type}))
+        response = self.request("POST", path, body=body, headers={"Content-Type": content_type})
+        return self._follow(response) if follow else response
 
     def _follow(self, response: Response, hops: int = 10) -> Response:
         while response.status in (301, 302, 303, 307, 308) and hops:

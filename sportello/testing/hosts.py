@@ -5,22 +5,27 @@ in 10.213.0.0/24. That range exists only inside these namespaces: no host has a 
 route, and the machine's own namespace is never attached to the bridge.
 
     host       address        runs
-    lb         10.213.0.10    nginx: spreads requests, retries idempotent ones on the other web host
+    lb         10.213.0.10    nginx: spreads requests (port 80), retries idempotent ones on the
+                              other web host; ports 8001/8002 lead to web-1/web-2 only
     web-1/2    10.213.0.11/12 gunicorn with production settings (DEBUG off, one SECRET_KEY)
     worker-1/2 10.213.0.21/22 WORKER_COMMANDS
     db         10.213.0.30    a throwaway PostgreSQL cluster (initdb under the run's folder)
     s3         10.213.0.40    SeaweedFS, a real S3 server that checks signatures
     smtp       10.213.0.50    aiosmtpd, in the test process (a thread that joined the namespace)
-    client     10.213.0.100   the test's own requests (`Cluster.client.call()`)
+    client     10.213.0.100   the test's own requests (`Cluster.client.call()`), also from
+                              10.213.0.101–.130 (CLIENT_ADDRESSES: people at other addresses)
 
     with Cluster() as cluster:
         browser = cluster.browser()          # to the balancer; cluster.browser("web-1") to a host
+        browser = cluster.browser(via="web-2", source=CLIENT_ADDRESSES[3])  # balancer → web-2 only
         cluster.client.call(browser.get, "/readyz")
         cluster.hosts["web-1"].crash()
 
 Leaving the `with` block, on failure too, kills every process of every namespace, deletes
-the namespaces and the run's folder; a run killed before that is cleaned up by the next
-(`remove_stale_runs`). Needs root (`ip netns`), Debian's nginx and PostgreSQL server.
+the namespaces and the run's folder; a run killed before that (kill -9) is cleaned up
+within a few seconds by a watcher process each run starts (`reap_when_gone`), or else by
+the next run (`remove_stale_runs`). Needs root (`ip netns`), Debian's nginx and
+PostgreSQL server.
 """
 
 import contextlib
@@ -36,6 +41,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 from aiosmtpd.controller import Controller
 
 from .browser_http import HTTPBrowser
@@ -57,11 +63,17 @@ HOSTS = {
 }
 WEB_HOSTS = ("web-1", "web-2")
 WORKER_HOSTS = ("worker-1", "worker-2")
+# More addresses of the client host, for people (or an attacker) at other addresses.
+CLIENT_ADDRESSES = tuple(f"{SUBNET}.{number}" for number in range(101, 131))
 SITE = "portal.test"
 WEB_PORT = 8000
+# The balancer's port that leads to one web host only (still through nginx, which adds
+# X-Forwarded-For as on port 80): for tests that must choose the host.
+PINNED_PORTS = {"web-1": 8001, "web-2": 8002}
 SMTP_PORT = 2525
 BUCKET = "sportello"
 RUN_PREFIX = "spo"  # namespaces are "spo<pid>-<host>", folders "sportello-hosts-<pid>-…"
+S3_SOCKETS = "s3-sockets"  # the run folder's list of SeaweedFS's sockets outside it, for remove_stale_runs
 
 # What each worker host runs, one process per line (as README's "Workers" says).
 WORKER_COMMANDS = (
@@ -70,14 +82,44 @@ WORKER_COMMANDS = (
 )
 GUNICORN = ("-m", "gunicorn", "sportello.wsgi", "--workers", "2", "--timeout", "30", "--no-control-socket")
 
-# The people the release step creates (password for all: PASSWORD).
+# The people the release step creates (password for all: PASSWORD); each test signs in
+# as people of its own, since some of them end with an account locked out on purpose.
 PASSWORD = "Scale-out-test-2026"
 COMPANY = ("ACME S.r.l.", "IT00743110157")
-CUSTOMERS = ("alice@acme.example.com", "bob@acme.example.com", "carla@acme.example.com")
+CUSTOMERS = (
+    "alice@acme.example.com",
+    "bob@acme.example.com",
+    "carla@acme.example.com",
+    "dario@acme.example.com",
+    "elena@acme.example.com",
+)
+
+# Settings every portal process of the cluster gets beside the production ones. The tests
+# read their figures from here.
+SETTINGS = {
+    # A worker host that dies gives its tasks back in seconds rather than a minute, and
+    # PostgreSQL ends the sessions of a host that lost power (and their locks) in about 5 s
+    # rather than a minute, so the tests need not wait (production keeps the defaults:
+    # docs/deployment.md).
+    "WORKER_HEARTBEAT_SECONDS": "1",
+    "WORKER_LEASE_SECONDS": "4",
+    "DATABASE_KEEPALIVE_SECONDS": "2",
+    # Each sign-in with the password sends a fresh code, so that the per-account limit on
+    # wrong codes is reached without waiting out the cool-down between codes.
+    "LOGIN_CODE_RESEND_SECONDS": "0",
+    "LOGIN_CODE_ACCOUNT_FAILURES": "10",
+    # One person sends hundreds of tickets and replies in a minute here.
+    "TICKETS_PER_PERSON_PER_HOUR": "10000",
+    "TICKETS_PER_COMPANY_PER_HOUR": "10000",
+    "REPLIES_PER_PERSON_PER_HOUR": "10000",
+}
 
 
 IP = shutil.which("ip") or "/usr/sbin/ip"
 SETPRIV = shutil.which("setpriv") or "/usr/bin/setpriv"
+SS = shutil.which("ss") or "/usr/bin/ss"
+# TCP states of a socket that a process still holds (closed ones go on to FIN-WAIT, or vanish on RST).
+OPEN_STATES = ("state", "established", "state", "listening", "state", "syn-recv", "state", "close-wait")
 PG_CLIENT = Path(shutil.which("pg_isready") or "/usr/bin/pg_isready").parent
 
 
@@ -129,18 +171,38 @@ def _kill_namespace_processes(netns: str, *, gently: bool = False) -> None:
         time.sleep(0.05)
 
 
+def _alive(pid: int | str) -> bool:
+    """Whether process `pid` runs (a killed process its parent has not reaped yet does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def remove_stale_runs() -> None:
     """Removes the namespaces and folders of earlier runs whose test process is gone."""
     for line in _run(IP, "netns", "list", check=False).splitlines():
         name = line.split()[0] if line.split() else ""
         match = re.fullmatch(rf"{RUN_PREFIX}(\d+)-[\w-]+", name)
-        if match and not Path(f"/proc/{match.group(1)}").exists():
+        if match and not _alive(match.group(1)):
             _kill_namespace_processes(name, gently=True)
             _run(IP, "netns", "del", name, check=False)
     for folder in Path(tempfile.gettempdir()).glob("sportello-hosts-*"):
         match = re.match(r"sportello-hosts-(\d+)-", folder.name)
-        if match and not Path(f"/proc/{match.group(1)}").exists():
+        if match and not _alive(match.group(1)):
+            sockets = folder / S3_SOCKETS
+            for socket in sockets.read_text().split() if sockets.exists() else ():
+                Path(socket).unlink(missing_ok=True)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def reap_when_gone(pid: int) -> None:
+    """Waits for the test process `pid` to end, then removes whatever its runs left: a run
+    killed outright (kill -9) cannot stop its own hosts, whose processes would otherwise
+    go on until the next run. `python -m sportello.testing.hosts <pid>`."""
+    while _alive(pid):
+        time.sleep(1)
+    remove_stale_runs()
 
 
 class Host:
@@ -154,12 +216,13 @@ class Host:
         self.processes: list[subprocess.Popen] = []
         self.programs: list[tuple] = []  # what spawn() started, for revive()
 
-    def create(self) -> None:
+    def create(self, *more_addresses: str) -> None:
         lan = self.cluster.lan
         _run(IP, "netns", "add", self.netns)
         _run(IP, "-n", lan, "link", "add", self.name, "type", "veth", "peer", "name", "eth0", "netns", self.netns)
         _run(IP, "-n", lan, "link", "set", self.name, "master", "br0", "up")
-        _run(IP, "-n", self.netns, "addr", "add", f"{self.address}/24", "dev", "eth0")
+        for address in (self.address, *more_addresses):
+            _run(IP, "-n", self.netns, "addr", "add", f"{address}/24", "dev", "eth0")
         _run(IP, "-n", self.netns, "link", "set", "eth0", "up")
         _run(IP, "-n", self.netns, "link", "set", "lo", "up")
         if _run(IP, "-n", self.netns, "route", "show", "default").strip():
@@ -206,10 +269,19 @@ class Host:
         """Threads that all joined this host's namespace, for concurrent work."""
         return ThreadPoolExecutor(workers, initializer=_enter, initargs=(self.netns,))
 
-    def crash(self) -> None:
+    def crash(self, *, power_cut: bool = False) -> None:
         """The host dies: every process in it is killed at once (SIGKILL), then its cable is
-        pulled, so that connections to it time out rather than being refused."""
+        pulled, so that connections to it time out rather than being refused. With
+        `power_cut` the cable goes first: its peers are not even told that its connections
+        closed (no FIN, no RST), as when a machine loses power."""
+        if power_cut:
+            _run(IP, "-n", self.cluster.lan, "link", "set", self.name, "down")
         _kill_namespace_processes(self.netns)
+        # A killed process leaves the namespace a moment before the kernel closes its
+        # sockets: the cable waits for those closes (FIN, RST) to have gone out.
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and _run(SS, "-N", self.netns, "-Htan", *OPEN_STATES, check=False).strip():
+            time.sleep(0.01)
         _run(IP, "-n", self.cluster.lan, "link", "set", self.name, "down")
 
     def revive(self) -> None:
@@ -250,24 +322,44 @@ class Cluster:
     def client(self) -> Host:
         return self.hosts["client"]
 
-    def browser(self, host: str = "lb") -> HTTPBrowser:
-        """A browser on the client host speaking to `host` (the balancer by default)."""
-        port = 80 if host == "lb" else WEB_PORT
-        return HTTPBrowser(self.hosts[host].address, site=SITE, port=port)
+    def browser(self, host: str = "lb", *, via: str | None = None, source: str | None = None) -> HTTPBrowser:
+        """A browser on the client host speaking to `host` (the balancer by default); `via`
+        a web host: through the balancer to that host only; `source`: from that one of
+        CLIENT_ADDRESSES."""
+        port = PINNED_PORTS[via] if via else 80 if host == "lb" else WEB_PORT
+        return HTTPBrowser(self.hosts[host].address, site=SITE, port=port, source=source)
+
+    def query(self, queryset) -> list[tuple]:
+        """The rows of `queryset` (a Django QuerySet, e.g. `Ticket.objects.values_list(...)`)
+        read from the cluster's database, over the client host's network."""
+        sql, params = queryset.query.sql_with_params()
+        return self.client.call(self._fetch, sql, params)
+
+    def _fetch(self, sql: str, params) -> list[tuple]:
+        with psycopg.connect(host=self.hosts["db"].address, user="postgres", dbname="sportello") as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def balancer_log(self) -> list[dict[str, str]]:
+        """nginx's access log, one dict per request: method, uri, status, and per upstream
+        try (comma-separated) upstream (address), upstream_status, connect_time."""
+        lines = (self.dir / "nginx" / "access.log").read_text().splitlines()
+        return [dict(field.split("=", 1) for field in line.split("\t")) for line in lines if line]
 
     def received(self) -> list[ReceivedEmail]:
         with self.mail.lock:
             return list(self.mail.received)
 
-    def wait_for_mail(self, predicate, timeout: float = 30) -> ReceivedEmail:
-        """The first e-mail received that `predicate` accepts, waiting for the workers."""
+    def wait_for_mail(self, predicate, timeout: float = 30, *, after: int = 0) -> ReceivedEmail:
+        """The latest e-mail that `predicate` accepts among those received after the first
+        `after` (e.g. `len(cluster.received())` before the action), waiting for the workers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            matching = [mail for mail in self.received() if predicate(mail)]
+            matching = [mail for mail in self.received()[after:] if predicate(mail)]
             if matching:
                 return matching[-1]
             time.sleep(0.1)
-        raise AssertionError(f"no such e-mail within {timeout} s; received: {[m.subject for m in self.received()]}")
+        latest = [mail.subject for mail in self.received()[after:]][-20:]
+        raise AssertionError(f"no such e-mail within {timeout} s; the latest received: {latest}")
 
     def manage(self, *arguments: str, host: str = "worker-1") -> str:
         """Runs `manage.py <arguments>` on `host` with the portal's environment; returns its
@@ -275,10 +367,19 @@ class Cluster:
         return self.hosts[host].run([sys.executable, "manage.py", *arguments], env=self.environment(host)).stdout
 
     def revive(self, name: str) -> None:
-        """Starts a crashed host again and waits until it serves (web hosts: /readyz)."""
+        """Starts a crashed host again and waits until it serves (web hosts: /readyz, and
+        the balancer sends it requests again, which nginx does once `fail_timeout` is over)."""
         self.hosts[name].revive()
         if name in WEB_HOSTS:
             self._wait_until_serving(name)
+            self._wait(lambda: self._balanced_to(name), f"the balancer sending requests to {name}")
+
+    def _balanced_to(self, name: str) -> bool:
+        try:
+            answer = self.client.call(self.browser().get, "/readyz")
+        except OSError:
+            return False
+        return answer.headers.get("X-Upstream", "").endswith(f"{self.hosts[name].address}:{WEB_PORT}")
 
     def log_path(self, name: str) -> Path:
         return self.dir / "logs" / f"{name}.log"
@@ -307,6 +408,14 @@ class Cluster:
     def start(self) -> None:
         started = time.monotonic()
         remove_stale_runs()
+        subprocess.Popen(  # noqa: S603 - our own command line; it outlives a killed test run
+            [sys.executable, "-m", "sportello.testing.hosts", str(os.getpid())],
+            cwd=BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self._timed("network", self._make_network)
         with ThreadPoolExecutor(5) as pool:
             database = pool.submit(self._timed, "database", self._start_database)
@@ -351,7 +460,7 @@ class Cluster:
         _run(IP, "-n", self.lan, "link", "add", "br0", "type", "bridge")
         _run(IP, "-n", self.lan, "link", "set", "br0", "up")
         for host in self.hosts.values():
-            host.create()
+            host.create(*(CLIENT_ADDRESSES if host.name == "client" else ()))
 
     def environment(self, host: str) -> dict[str, str]:
         """The environment of the portal's processes on `host`: production settings."""
@@ -378,6 +487,7 @@ class Cluster:
             "SMTP_TIMEOUT": "5",
             "LOG_LEVEL": "WARNING",
             **self.s3.environment(BUCKET),
+            **SETTINGS,
         }
 
     def _start_database(self) -> None:
@@ -430,6 +540,7 @@ class Cluster:
 
     def _start_s3(self) -> None:
         self.s3.directory.mkdir()
+        (self.dir / S3_SOCKETS).write_text("\n".join(str(socket) for socket in self.s3.sockets()))
         self.s3.start()
         self.client.call(self.s3.wait_until_ready)
         self.client.call(self.s3.create_bucket, BUCKET)
@@ -445,11 +556,22 @@ class Cluster:
     def _start_balancer(self) -> None:
         folder = self.dir / "nginx"
         folder.mkdir()
-        upstreams = "\n".join(
-            f"        server {self.hosts[name].address}:{WEB_PORT} max_fails=1 fail_timeout=10s;" for name in WEB_HOSTS
+        servers = {
+            name: f"server {self.hosts[name].address}:{WEB_PORT} max_fails=1 fail_timeout=10s;" for name in WEB_HOSTS
+        }
+        pinned = "".join(
+            f"    upstream {name} {{ {servers[name]} }}\n    server {{ listen {self.hosts['lb'].address}:{port}; "
+            f"include {folder}/proxy.conf; location / {{ proxy_pass http://{name}; }} }}\n"
+            for name, port in PINNED_PORTS.items()
         )
+        (folder / "proxy.conf").write_text(NGINX_PROXY)
         (folder / "nginx.conf").write_text(
-            NGINX_CONF.format(folder=folder, upstreams=upstreams, address=self.hosts["lb"].address)
+            NGINX_CONF.format(
+                folder=folder,
+                upstreams="\n".join(f"        {server}" for server in servers.values()),
+                address=self.hosts["lb"].address,
+                pinned=pinned,
+            )
         )
         self.hosts["lb"].spawn(
             "nginx",
@@ -516,6 +638,42 @@ def release() -> None:
         Membership.objects.create(tenant=tenant, user=user, role=Role.ADMINISTRATOR)
 
 
+def enqueue_emails(count: int, domain: str) -> None:
+    """Run inside `manage.py shell` on one host: `count` e-mails to person-<n>@`domain`, each
+    with a delivery task of its own, committed together; prints their Message-IDs (JSON)."""
+    import json
+
+    from django.db import transaction
+
+    from sportello.notifications.services import send_email
+
+    with transaction.atomic():
+        emails = [
+            email  # a short e-mail whose template needs nothing from the database
+            for number in range(count)
+            for email in send_email(
+                kind="login_code", to=f"person-{number}@{domain}", context={"code": "271828", "minutes": 10}
+            )
+        ]
+    print(json.dumps([email.message_id for email in emails]))
+
+
+# What the balancer does with every request it passes on (included by each server below).
+NGINX_PROXY = """
+proxy_set_header Host $host;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Proto $scheme;
+proxy_connect_timeout 1s;
+proxy_read_timeout 30s;
+# GET and HEAD go to the other host when one fails. A POST goes there only when it could not
+# be sent at all (no connection); once sent, never (nginx's default, without `non_idempotent`):
+# a POST that may have reached a host is repeated only by the client, with its one-time key.
+proxy_next_upstream error timeout http_502 http_503 http_504;
+proxy_next_upstream_tries 2;
+proxy_next_upstream_timeout 15s;
+add_header X-Upstream $upstream_addr always;
+"""
+
 NGINX_CONF = """
 daemon off;
 user root;
@@ -524,7 +682,9 @@ pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {folder}/access.log;
+    log_format tries "method=$request_method\turi=$uri\tstatus=$status\tupstream=$upstream_addr\t"
+                     "upstream_status=$upstream_status\tconnect_time=$upstream_connect_time";
+    access_log {folder}/access.log tries;
     client_body_temp_path {folder}/body;
     proxy_temp_path {folder}/proxy;
     fastcgi_temp_path {folder}/fastcgi;
@@ -536,20 +696,14 @@ http {{
     }}
     server {{
         listen {address}:80;
+        include {folder}/proxy.conf;
         location / {{
             proxy_pass http://portal;
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_connect_timeout 1s;
-            proxy_read_timeout 30s;
-            # GET and HEAD go to the other host when one fails; POST never does (nginx's default):
-            # a POST that may have reached a host is repeated only by the client, with its key.
-            proxy_next_upstream error timeout http_502 http_503 http_504;
-            proxy_next_upstream_tries 2;
-            proxy_next_upstream_timeout 15s;
-            add_header X-Upstream $upstream_addr always;
         }}
     }}
-}}
+{pinned}}}
 """
+
+
+if __name__ == "__main__":
+    reap_when_gone(int(sys.argv[1]))

@@ -130,8 +130,12 @@ class S3Server:
             self.process.kill()
             self.process.wait(10)
         self.process = None
-        for part in GRPC_PARTS:
-            Path(f"/tmp/seaweedfs-{part}-grpc-{self.ports[f'{part}.port.grpc']}.sock").unlink(missing_ok=True)  # noqa: S108
+        for socket in self.sockets():
+            socket.unlink(missing_ok=True)
+
+    def sockets(self) -> list[Path]:
+        """The Unix sockets the server makes in /tmp whatever TMPDIR says (see GRPC_PARTS)."""
+        return [Path(f"/tmp/seaweedfs-{part}-grpc-{self.ports[f'{part}.port.grpc']}.sock") for part in GRPC_PARTS]  # noqa: S108
 
     def log_tail(self, lines: int = 30) -> str:
         log = self.directory / "weed.log"

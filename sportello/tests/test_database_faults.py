@@ -40,3 +40,19 @@ def test_a_connection_ended_mid_request_gives_the_503_page_and_the_next_request_
     # client turns that off); the broken one is then replaced and the next request works.
     close_old_connections()
     assert client.get("/tickets/").status_code == 200
+
+
+def test_the_database_server_notices_within_two_minutes_a_host_that_vanished_under_its_connections():
+    # A web or worker host that loses power closes nothing: unless the server probes the
+    # connection itself, the session, and the row locks of its open transaction, stay for
+    # the kernel's two hours (the scale-out test's power cut shows what they hold up).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting::int FROM pg_settings WHERE name IN "
+            "('tcp_keepalives_idle', 'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout')"
+        )
+        server = dict(cursor.fetchall())
+
+    assert 0 < server["tcp_keepalives_idle"] + server["tcp_keepalives_interval"] * server["tcp_keepalives_count"] <= 120
+    assert server["tcp_keepalives_interval"] > 0 and server["tcp_keepalives_count"] > 0
+    assert 0 < server["tcp_user_timeout"] <= 120_000  # ms: data the host never acknowledged
