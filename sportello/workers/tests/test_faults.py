@@ -150,7 +150,8 @@ def test_an_email_whose_worker_is_killed_mid_send_is_delivered_once_after_the_le
     assert received == [email.message_id], "delivered exactly once, to the working server"
     email.refresh_from_db()
     assert email.attempts == 1, "the killed attempt rolled back with its transaction"
-    assert task_status(task_id) == "SUCCESSFUL"
+    # The worker records the task's outcome just after the e-mail's "sent" mark: wait for it.
+    wait_for(lambda: task_status(task_id) == "SUCCESSFUL", message=f"the task recorded\n{rescuer.log()}")
     assert DBTaskResult.objects.get(id=task_id).worker_ids == ["faults-killed", "faults-rescuer"]
     record(
         "worker_killed_mid_send",
