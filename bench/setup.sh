@@ -31,6 +31,8 @@ bench_settings() {
     export SECRET_KEY
     export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sportello_bench}
     export DATABASE_CONN_MAX_AGE=600
+    # The shared cache: PostgreSQL's table, or the Redis named by BENCH_CACHE_URL (README CACHE_URL).
+    if [ -n "${BENCH_CACHE_URL:-}" ]; then export CACHE_URL=$BENCH_CACHE_URL; else unset CACHE_URL; fi
     export VAR_DIR=$ROOT/var/bench
     export SITE_URL=http://127.0.0.1:$1
     export ALLOWED_HOSTS=127.0.0.1
