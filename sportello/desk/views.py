@@ -29,7 +29,7 @@ from sportello.tickets.models import Area, Attachment, Ticket
 from . import services
 from .companies import count_people_and_open_tickets
 from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
-from .queue import filter_queue, queue_facts
+from .queue import assignable_operators, filter_queue, queue_facts
 
 
 @vendor_admin_required
@@ -167,7 +167,7 @@ def _ticket_page(request, ticket: Ticket, status=200, **forms):
         "reply_form": forms.get("reply_form") or OperatorReplyForm(),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
         "next_statuses": ticket.next_statuses(),
-        "operator_choices": User.objects.operators().order_by("first_name", "last_name").name_choices(),
+        "operator_choices": assignable_operators(),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "desk/ticket.html", context, status=status)

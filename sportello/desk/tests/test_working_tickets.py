@@ -58,6 +58,20 @@ def test_an_operator_assigns_the_ticket_to_another(client, oscar, victor, ticket
     assert "Oscar Orlando ha assegnato il ticket a Victor Valli." in client.get(desk(ticket)).text
 
 
+def test_assign_to_lists_the_operators_as_they_are_now(client, oscar, ticket, login):
+    login(client, oscar)
+    assert "Nora Nuova" not in client.get(desk(ticket)).text  # the list is cached from here
+
+    nora = make_user("nora@vendor.example.com", "Nora", "Nuova", is_operator=True)
+    assert "Nora Nuova" in client.get(desk(ticket)).text
+    nora.first_name = "Eleonora"
+    nora.save(update_fields=["first_name"])
+    assert "Eleonora Nuova" in client.get(desk(ticket)).text
+    nora.is_active = False
+    nora.save()
+    assert "Eleonora Nuova" not in client.get(desk(ticket)).text
+
+
 def test_customers_cannot_be_assigned(client, oscar, bob, ticket, login):
     login(client, oscar)
 
