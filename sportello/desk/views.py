@@ -22,7 +22,7 @@ from sportello.tenants.models import Invitation, Membership, Tenant
 from sportello.tickets import services as tickets
 from sportello.tickets import uploads
 from sportello.tickets.attachments import serve_attachment
-from sportello.tickets.chat import chat_messages
+from sportello.tickets.chat import page_chat
 from sportello.tickets.listing import LIST_FIELDS, paginate
 from sportello.tickets.models import Area, Attachment, Ticket
 
@@ -163,7 +163,7 @@ def queue(request):
 def _ticket_page(request, ticket: Ticket, status=200, **forms):
     context = {
         "ticket": ticket,
-        "chat": chat_messages(ticket, include_internal=True),
+        "chat": page_chat(ticket, include_internal=True),
         "reply_form": forms.get("reply_form") or OperatorReplyForm(),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
         "next_statuses": ticket.next_statuses(),
@@ -185,7 +185,7 @@ def ticket_chat(request, number):
     found = _operator_ticket(number)
     context = {
         "ticket": found,
-        "chat": chat_messages(found, include_internal=True),
+        "chat": page_chat(found, include_internal=True),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "tickets/partials/chat.html", context)

@@ -16,7 +16,7 @@ from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services, uploads
 from .attachments import serve_attachment
-from .chat import chat_messages
+from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
 from .listing import LIST_FIELDS, filter_tickets, paginate
 from .models import Attachment, ListPreference, Ticket
@@ -24,9 +24,11 @@ from .models import Attachment, ListPreference, Ticket
 
 def get_ticket_for_member(request, number: int) -> Ticket:
     """The ticket `number` of the current company, or 404 (also for another company's)."""
-    return get_for_tenant_or_404(
+    ticket = get_for_tenant_or_404(
         Ticket.objects.select_related("requester", "contact_person", "assignee"), request.tenant, pk=number
     )
+    ticket.tenant = request.tenant  # the same company, already read: not read again
+    return ticket
 
 
 # --- new request ----------------------------------------------------------------------
@@ -133,7 +135,7 @@ def search(request):
 def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
     return {
         "ticket": ticket,
-        "chat": chat_messages(ticket),
+        "chat": page_chat(ticket),
         "form": form,
         "back_url": f"{reverse('tickets:list')}?{urlencode(_saved_params(request))}",
         "accepts_replies": ticket.accepts_customer_replies(),
@@ -154,7 +156,7 @@ def detail(request, number):
 def chat(request, number):
     """The chat alone, for "Aggiorna"."""
     ticket = get_ticket_for_member(request, number)
-    return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": chat_messages(ticket)})
+    return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": page_chat(ticket)})
 
 
 @customer_member_required
