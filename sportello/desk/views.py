@@ -23,7 +23,7 @@ from sportello.tickets import services as tickets
 from sportello.tickets import uploads
 from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import page_chat
-from sportello.tickets.listing import LIST_FIELDS, paginate
+from sportello.tickets.listing import paginate_rows
 from sportello.tickets.models import Area, Attachment, Ticket
 
 from . import services
@@ -141,12 +141,10 @@ def _operator_ticket(number: int) -> Ticket:
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
-    tickets = filter_queue(
-        Ticket.objects.select_related("tenant", "requester", "assignee").only(*LIST_FIELDS, "tenant__name"),
-        filters,
-        request.user,
+    tickets = filter_queue(Ticket.objects.all(), filters, request.user)
+    page = paginate_rows(
+        tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE, with_company=True
     )
-    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
     counts, operators = queue_facts()
     context = {

@@ -18,7 +18,7 @@ from . import services, uploads
 from .attachments import serve_attachment
 from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
-from .listing import LIST_FIELDS, filter_tickets, paginate
+from .listing import filter_tickets, paginate, paginate_rows
 from .models import Attachment, ListPreference, Ticket
 
 
@@ -109,10 +109,8 @@ def ticket_list(request):
     form = ListFilterForm(params or None)
     valid = form.is_bound and form.is_valid()
     filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
-    tickets = filter_tickets(
-        Ticket.objects.for_tenant(request.tenant).select_related("requester", "assignee").only(*LIST_FIELDS), filters
-    )
-    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
+    tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant), filters)
+    page = paginate_rows(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     query = urlencode(form.as_params()) if valid else ""
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
 
