@@ -59,7 +59,10 @@ def _search(queryset, text: str):
 
 COUNTS_KEY = "desk:status_counts"
 OPERATORS_KEY = "desk:operator_choices"
+ASSIGNABLE_KEY = "desk:assignable_operators"
 OPERATORS_CACHE_SECONDS = 60
+# What the lists of operators show or filter by: a change to any of these forgets them.
+OPERATOR_FIELDS = {"is_operator", "is_active", "activated_at", "first_name", "last_name", "email"}
 # Past this many tickets the closed ones are not counted but estimated (see _count()).
 EXACT_COUNT_LIMIT = 100_000
 
@@ -79,6 +82,29 @@ def queue_facts() -> tuple[dict, list[tuple[int, str]]]:
         operators = User.objects.operators(include_inactive=True).order_by("first_name", "last_name").name_choices()
         cache.set(OPERATORS_KEY, operators, OPERATORS_CACHE_SECONDS)
     return counts, operators
+
+
+def assignable_operators() -> list[tuple[int, str]]:
+    """The operators a ticket can be assigned to ("Assegna a"), as (id, name) in name order:
+    kept a minute in the shared cache like the queue's, so a ticket's page reads one cache
+    row instead of the accounts. Forgotten as soon as an operator changes (forget_operators)."""
+    operators = cache.get(ASSIGNABLE_KEY)
+    if operators is None:
+        operators = User.objects.operators().order_by("first_name", "last_name").name_choices()
+        cache.set(ASSIGNABLE_KEY, operators, OPERATORS_CACHE_SECONDS)
+    return operators
+
+
+def forget_operators(sender, instance, update_fields=None, **kwargs) -> None:
+    """Receiver of User's post_save and post_delete (DeskConfig.ready): an operator added,
+    activated, deactivated or renamed shows in the desk's lists at once, on every host. A
+    save of other fields (the last sign-in) keeps them, and so does a customer's save. An
+    operator made a customer again by a save of every field (the admin site) leaves the
+    lists within OPERATORS_CACHE_SECONDS; AssignForm checks the database meanwhile."""
+    if update_fields is not None and not OPERATOR_FIELDS.intersection(update_fields):
+        return
+    if instance.is_operator or (update_fields is not None and "is_operator" in update_fields):
+        cache.delete_many([OPERATORS_KEY, ASSIGNABLE_KEY])
 
 
 def status_counts() -> dict[str, int]:

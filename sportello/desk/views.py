@@ -22,14 +22,14 @@ from sportello.tenants.models import Invitation, Membership, Tenant
 from sportello.tickets import services as tickets
 from sportello.tickets import uploads
 from sportello.tickets.attachments import serve_attachment
-from sportello.tickets.chat import chat_messages
-from sportello.tickets.listing import LIST_FIELDS, paginate
+from sportello.tickets.chat import page_chat
+from sportello.tickets.listing import paginate_rows
 from sportello.tickets.models import Area, Attachment, Ticket
 
 from . import services
 from .companies import count_people_and_open_tickets
 from .forms import AssignForm, OperatorAreasForm, OperatorInvitationForm, OperatorReplyForm, QueueFilterForm
-from .queue import filter_queue, queue_facts
+from .queue import assignable_operators, filter_queue, queue_facts
 
 
 @vendor_admin_required
@@ -141,12 +141,10 @@ def _operator_ticket(number: int) -> Ticket:
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
-    tickets = filter_queue(
-        Ticket.objects.select_related("tenant", "requester", "assignee").only(*LIST_FIELDS, "tenant__name"),
-        filters,
-        request.user,
+    tickets = filter_queue(Ticket.objects.all(), filters, request.user)
+    page = paginate_rows(
+        tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE, with_company=True
     )
-    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
     counts, operators = queue_facts()
     context = {
@@ -163,11 +161,11 @@ def queue(request):
 def _ticket_page(request, ticket: Ticket, status=200, **forms):
     context = {
         "ticket": ticket,
-        "chat": chat_messages(ticket, include_internal=True),
+        "chat": page_chat(ticket, include_internal=True),
         "reply_form": forms.get("reply_form") or OperatorReplyForm(),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"operator": ticket.assignee_id}),
         "next_statuses": ticket.next_statuses(),
-        "operator_choices": User.objects.operators().order_by("first_name", "last_name").name_choices(),
+        "operator_choices": assignable_operators(),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -185,7 +183,7 @@ def ticket_chat(request, number):
     found = _operator_ticket(number)
     context = {
         "ticket": found,
-        "chat": chat_messages(found, include_internal=True),
+        "chat": page_chat(found, include_internal=True),
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "tickets/partials/chat.html", context)

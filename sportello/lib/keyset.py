@@ -63,7 +63,8 @@ def _beyond(queryset, comparison, columns: tuple[str, ...], boundary: tuple):
 
 
 def make_cursor(direction: str, row, columns: tuple[str, ...], salt: str) -> str:
-    values = [getattr(row, column) for column in columns]
+    """A signed cursor at `row` (a model instance, or a dict of a values() queryset)."""
+    values = [row[column] for column in columns] if isinstance(row, dict) else [getattr(row, c) for c in columns]
     return signing.dumps([direction, [v.isoformat() if isinstance(v, datetime) else v for v in values]], salt=salt)
 
 

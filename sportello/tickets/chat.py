@@ -1,14 +1,23 @@
 """Reading a ticket's chat: the customers' and the operators' pages show the same lines."""
 
-from sportello.accounts.models import User
+from sportello.accounts.models import User, display_name_of
 
-from .models import Attachment, Message, Ticket
+from .models import Attachment, Message, Ticket, describe_event
 
 # What a chat line shows of a message (not the typed text: its HTML was rendered when the
 # message was written) and of its author (not the password hash and the rest of the account).
 CHAT_FIELDS = ["id", "tenant_id", "ticket_id", "kind", "is_internal", "author_id", "body_html", "event", "old_value",
                "new_value", "created_at"]  # fmt: skip
 AUTHOR_FIELDS = ["id", "first_name", "last_name", "email", "is_operator"]
+# The same, in the order of ChatLine's and ChatFile's slots.
+LINE_FIELDS = ["id", "kind", "is_internal", "author_id", "body_html", "event", "old_value", "new_value", "created_at"]
+FILE_FIELDS = ["message_id", "public_id", "original_name", "size"]
+
+
+def _messages(ticket: Ticket, include_internal: bool):
+    """The messages of `ticket` a reader may see, in the chat's order."""
+    queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
+    return queryset if include_internal else queryset.public()
 
 
 def chat_messages(ticket: Ticket, *, include_internal: bool = False, extra_fields=()) -> list[Message]:
@@ -19,10 +28,7 @@ def chat_messages(ticket: Ticket, *, include_internal: bool = False, extra_field
     once (not joined to every message) and each message gets its attachments as
     `message.files`, grouped here from one query, which costs a fraction of what
     select_related and prefetch_related build for 200 rows."""
-    queryset = Message.objects.for_tenant(ticket.tenant).filter(ticket=ticket)
-    if not include_internal:
-        queryset = queryset.public()
-    chat = list(queryset.only(*CHAT_FIELDS, *extra_fields))
+    chat = list(_messages(ticket, include_internal).only(*CHAT_FIELDS, *extra_fields))
     authors = User.objects.only(*AUTHOR_FIELDS).in_bulk({m.author_id for m in chat if m.author_id})
     files: dict[int, list[Attachment]] = {}
     for attachment in Attachment.objects.for_tenant(ticket.tenant).filter(message__in=[m.pk for m in chat]):
@@ -31,4 +37,75 @@ def chat_messages(ticket: Ticket, *, include_internal: bool = False, extra_field
     for message in chat:
         author_field.set_cached_value(message, authors.get(message.author_id))
         message.files = files.get(message.pk, [])
+    return chat
+
+
+class ChatAuthor:
+    """The author of chat lines, as a line shows them."""
+
+    __slots__ = ("display_name", "is_operator")
+
+    def __init__(self, display_name: str, is_operator: bool):
+        self.display_name = display_name
+        self.is_operator = is_operator
+
+
+class ChatFile:
+    """An attachment of a chat line: what its link shows."""
+
+    __slots__ = ("message_id", "original_name", "public_id", "size")
+
+    def __init__(self, message_id, public_id, original_name, size):
+        self.message_id, self.public_id, self.original_name, self.size = message_id, public_id, original_name, size
+
+
+class ChatLine:
+    """One line of a chat as the pages show it (tickets/chat_lines.html): a message's
+    fields read as a plain row, its author (a ChatAuthor, None for a deleted account) and
+    its attachments (`files`)."""
+
+    __slots__ = (
+        "author",
+        "author_id",
+        "body_html",
+        "created_at",
+        "event",
+        "files",
+        "is_internal",
+        "kind",
+        "new_value",
+        "old_value",
+        "pk",
+    )  # fmt: skip
+
+    def __init__(self, pk, kind, is_internal, author_id, body_html, event, old_value, new_value, created_at):
+        self.pk, self.kind, self.is_internal, self.author_id = pk, kind, is_internal, author_id
+        self.body_html, self.event, self.old_value, self.new_value = body_html, event, old_value, new_value
+        self.created_at = created_at
+        self.author = None
+        self.files = []
+
+    def event_description(self) -> str:
+        """What Message.event_description says of the same message."""
+        author_name = self.author.display_name if self.author else None
+        return describe_event(self.event, self.old_value, self.new_value, author_name)
+
+
+def page_chat(ticket: Ticket, *, include_internal: bool = False) -> list[ChatLine]:
+    """The chat of `ticket` for its page, in three queries: what chat_messages reads, as
+    plain rows rather than models. A chat of 200 messages built 200 Message instances with
+    deferred fields; a line needs none of a model's methods, and a row costs a fraction."""
+    chat = [ChatLine(*row) for row in _messages(ticket, include_internal).values_list(*LINE_FIELDS)]
+    author_ids = {line.author_id for line in chat if line.author_id}
+    authors = {
+        pk: ChatAuthor(display_name_of(first, last, email, operator), operator)
+        for pk, first, last, email, operator in User.objects.filter(pk__in=author_ids).values_list(*AUTHOR_FIELDS)
+    }
+    by_pk = {}
+    for line in chat:
+        line.author = authors.get(line.author_id)
+        by_pk[line.pk] = line
+    attachments = Attachment.objects.for_tenant(ticket.tenant).filter(message__in=list(by_pk))
+    for row in attachments.order_by("id").values_list(*FILE_FIELDS):
+        by_pk[row[0]].files.append(ChatFile(*row))
     return chat

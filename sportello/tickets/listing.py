@@ -9,6 +9,7 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
+from sportello.accounts.models import display_name_of
 from sportello.lib import keyset
 
 # What a row of the list shows (and its cursor needs): 25 tickets and their people are
@@ -19,6 +20,50 @@ LIST_FIELDS = [
     "awaiting_vendor_since", "requester", "assignee",
     *(f"requester__{name}" for name in PERSON_FIELDS), *(f"assignee__{name}" for name in PERSON_FIELDS),
 ]  # fmt: skip
+
+# The same for the pages' lists, read as plain values (TicketRow): a page of 25 tickets
+# built 75 models (the tickets and their people) that the rows use only for these fields.
+ROW_FIELDS = [
+    "id", "title", "summary", "status", "priority", "area", "created_at", "closed_at", "last_reply_at",
+    "awaiting_vendor_since", *(f"requester__{name}" for name in PERSON_FIELDS), "assignee_id",
+    *(f"assignee__{name}" for name in PERSON_FIELDS),
+]  # fmt: skip
+
+
+class TicketRow:
+    """A ticket as a row of the customers' list or of the desk's queue shows it
+    (tickets/ticket_rows.html, tickets/queue_rows.html): its fields, the people's names
+    worked out once, and the company's name (the queue's)."""
+
+    __slots__ = (
+        "area",
+        "assignee_name",
+        "awaiting_vendor_since",
+        "closed_at",
+        "company_name",
+        "created_at",
+        "last_reply_at",
+        "pk",
+        "priority",
+        "requester_name",
+        "status",
+        "summary",
+        "title",
+    )  # fmt: skip
+
+    def __init__(self, values: dict):
+        self.pk, self.title, self.summary = values["id"], values["title"], values["summary"]
+        self.status, self.priority, self.area = values["status"], values["priority"], values["area"]
+        self.created_at, self.closed_at = values["created_at"], values["closed_at"]
+        self.last_reply_at, self.awaiting_vendor_since = values["last_reply_at"], values["awaiting_vendor_since"]
+        self.requester_name = _person_name(values, "requester")
+        self.assignee_name = _person_name(values, "assignee") if values["assignee_id"] else None
+        self.company_name = values.get("tenant__name")
+
+
+def _person_name(values: dict, role: str) -> str:
+    return display_name_of(*(values[f"{role}__{name}"] for name in PERSON_FIELDS))
+
 
 # The columns of each sort, most significant first, and whether the order is descending;
 # the primary key breaks ties so that every row has one place.
@@ -61,3 +106,12 @@ def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.P
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)
     return keyset.paginate(queryset, columns, descending, cursor, per_page, salt=CURSOR_SALT)
+
+
+def paginate_rows(queryset, sort: str, cursor: str | None, per_page: int, *, with_company: bool = False) -> keyset.Page:
+    """paginate() for the pages' lists: the page's rows as TicketRow, read as plain values
+    (with the company's name for the desk's queue)."""
+    fields = [*ROW_FIELDS, "tenant__name"] if with_company else ROW_FIELDS
+    page = paginate(queryset.values(*fields), sort, cursor, per_page)
+    page.rows = [TicketRow(values) for values in page.rows]
+    return page

@@ -315,30 +315,40 @@ class Message(TenantOwned):
 
     def event_description(self) -> str:
         """The sentence the chat shows for an event, in the current language."""
-        author = self.author.display_name if self.author else _("The system")
-        if self.event == self.Event.STATUS:
-            return _("%(author)s changed the status from “%(old)s” to “%(new)s”.") % {
-                "author": author,
-                "old": Status(self.old_value).label,
-                "new": Status(self.new_value).label,
-            }
-        if self.event == self.Event.PRIORITY:
-            return _("%(author)s changed the priority from “%(old)s” to “%(new)s”.") % {
-                "author": author,
-                "old": Priority(int(self.old_value)).label,
-                "new": Priority(int(self.new_value)).label,
-            }
-        if self.event == self.Event.CONTACT_PERSON:
-            return _("%(author)s changed the contact person from %(old)s to %(new)s.") % {
-                "author": author,
-                "old": self.old_value,
-                "new": self.new_value,
-            }
-        if self.event == self.Event.ASSIGNEE:
-            if self.author and self.new_value == self.author.display_name:
-                return _("%(author)s took the ticket.") % {"author": author}
-            return _("%(author)s assigned the ticket to %(new)s.") % {"author": author, "new": self.new_value}
-        return ""
+        return describe_event(
+            self.event, self.old_value, self.new_value, self.author.display_name if self.author else None
+        )
+
+
+def describe_event(event: str, old_value: str, new_value: str, author_name: str | None) -> str:
+    """The sentence the chat shows for an event (Message.Event) changing `old_value` into
+    `new_value`, made by the person named `author_name` (None: the system), in the current
+    language; "" for an unknown event. Message.event_description and the chat's plain rows
+    (tickets/chat.py) both say it with this."""
+    author = author_name if author_name is not None else _("The system")
+    if event == Message.Event.STATUS:
+        return _("%(author)s changed the status from “%(old)s” to “%(new)s”.") % {
+            "author": author,
+            "old": Status(old_value).label,
+            "new": Status(new_value).label,
+        }
+    if event == Message.Event.PRIORITY:
+        return _("%(author)s changed the priority from “%(old)s” to “%(new)s”.") % {
+            "author": author,
+            "old": Priority(int(old_value)).label,
+            "new": Priority(int(new_value)).label,
+        }
+    if event == Message.Event.CONTACT_PERSON:
+        return _("%(author)s changed the contact person from %(old)s to %(new)s.") % {
+            "author": author,
+            "old": old_value,
+            "new": new_value,
+        }
+    if event == Message.Event.ASSIGNEE:
+        if author_name is not None and new_value == author_name:
+            return _("%(author)s took the ticket.") % {"author": author}
+        return _("%(author)s assigned the ticket to %(new)s.") % {"author": author, "new": new_value}
+    return ""
 
 
 def attachment_path(instance, filename) -> str:

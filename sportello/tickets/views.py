@@ -16,17 +16,19 @@ from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services, uploads
 from .attachments import serve_attachment
-from .chat import chat_messages
+from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
-from .listing import LIST_FIELDS, filter_tickets, paginate
+from .listing import filter_tickets, paginate, paginate_rows
 from .models import Attachment, ListPreference, Ticket
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
     """The ticket `number` of the current company, or 404 (also for another company's)."""
-    return get_for_tenant_or_404(
+    ticket = get_for_tenant_or_404(
         Ticket.objects.select_related("requester", "contact_person", "assignee"), request.tenant, pk=number
     )
+    ticket.tenant = request.tenant  # the same company, already read: not read again
+    return ticket
 
 
 # --- new request ----------------------------------------------------------------------
@@ -107,10 +109,8 @@ def ticket_list(request):
     form = ListFilterForm(params or None)
     valid = form.is_bound and form.is_valid()
     filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
-    tickets = filter_tickets(
-        Ticket.objects.for_tenant(request.tenant).select_related("requester", "assignee").only(*LIST_FIELDS), filters
-    )
-    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
+    tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant), filters)
+    page = paginate_rows(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     query = urlencode(form.as_params()) if valid else ""
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
 
@@ -133,7 +133,7 @@ def search(request):
 def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
     return {
         "ticket": ticket,
-        "chat": chat_messages(ticket),
+        "chat": page_chat(ticket),
         "form": form,
         "back_url": f"{reverse('tickets:list')}?{urlencode(_saved_params(request))}",
         "accepts_replies": ticket.accepts_customer_replies(),
@@ -154,7 +154,7 @@ def detail(request, number):
 def chat(request, number):
     """The chat alone, for "Aggiorna"."""
     ticket = get_ticket_for_member(request, number)
-    return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": chat_messages(ticket)})
+    return render(request, "tickets/partials/chat.html", {"ticket": ticket, "chat": page_chat(ticket)})
 
 
 @customer_member_required

@@ -254,3 +254,21 @@ def test_the_list_endpoints_take_a_fixed_number_of_queries(
     # token, rate-limit counter, the page of companies
     with django_assert_num_queries(3):
         assert len(victor_api.get("/api/v1/desk/companies").json()["items"]) == 1
+
+
+def test_a_ticket_with_its_chat_takes_a_fixed_number_of_queries(
+    bob_api, oscar_api, bob, oscar, acme, django_assert_num_queries
+):
+    ticket = make_ticket(acme, bob)
+    for n in range(5):
+        services.reply_as_operator(oscar, ticket, body=f"Risposta {n}", files=[], internal=False)
+    bob_api.get(f"/api/v1/tickets/{ticket.pk}")  # the token's first use of the period is logged
+    oscar_api.get(f"/api/v1/desk/tickets/{ticket.pk}")
+
+    # token, membership, rate-limit counter, the ticket, its messages, their authors, their
+    # attachments, and one query per author for its public identifier (two authors here)
+    with django_assert_num_queries(9):
+        assert bob_api.get(f"/api/v1/tickets/{ticket.pk}").status_code == 200
+    # the same without the membership
+    with django_assert_num_queries(8):
+        assert oscar_api.get(f"/api/v1/desk/tickets/{ticket.pk}").status_code == 200

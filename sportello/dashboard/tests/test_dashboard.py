@@ -141,3 +141,35 @@ def test_customers_cannot_read_the_desk_widgets(client, bob, acme, login):
 
     for kind in ("desk_status", "desk_mine", "desk_unassigned_by_area", "desk_waiting_longest", "nonexistent"):
         assert client.get(f"/dashboard/widgets/{kind}/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["ticket_list", "ticket_status"])
+def test_the_customers_dashboard_and_widgets_take_four_queries(
+    client, bob, acme, login, kind, django_assert_num_queries
+):
+    make_ticket(acme, bob)
+    login(client, bob, acme)
+    client.post("/dashboard/layout/", layout(item(kind=kind)))
+
+    # session, person, membership and company, then the layout or the widget's own query
+    with django_assert_num_queries(4):
+        assert client.get("/dashboard/").status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get(f"/dashboard/widgets/{kind}/").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["desk_status", "desk_mine", "desk_unassigned_by_area", "desk_waiting_longest"])
+def test_the_operators_dashboard_and_widgets_take_three_queries(
+    client, oscar, bob, acme, login, kind, django_assert_num_queries
+):
+    services.take(oscar, make_ticket(acme, bob))
+    make_ticket(acme, bob)
+    login(client, oscar)
+    client.post("/dashboard/layout/", layout(item(kind=kind)))
+    client.get(f"/dashboard/widgets/{kind}/")  # the desk's status counts, cached a while
+
+    # session, person, then the layout or the widget's own query (the counts from the cache)
+    with django_assert_num_queries(3):
+        assert client.get("/dashboard/").status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get(f"/dashboard/widgets/{kind}/").status_code == 200

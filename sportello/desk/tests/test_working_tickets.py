@@ -58,6 +58,20 @@ def test_an_operator_assigns_the_ticket_to_another(client, oscar, victor, ticket
     assert "Oscar Orlando ha assegnato il ticket a Victor Valli." in client.get(desk(ticket)).text
 
 
+def test_assign_to_lists_the_operators_as_they_are_now(client, oscar, ticket, login):
+    login(client, oscar)
+    assert "Nora Nuova" not in client.get(desk(ticket)).text  # the list is cached from here
+
+    nora = make_user("nora@vendor.example.com", "Nora", "Nuova", is_operator=True)
+    assert "Nora Nuova" in client.get(desk(ticket)).text
+    nora.first_name = "Eleonora"
+    nora.save(update_fields=["first_name"])
+    assert "Eleonora Nuova" in client.get(desk(ticket)).text
+    nora.is_active = False
+    nora.save()
+    assert "Eleonora Nuova" not in client.get(desk(ticket)).text
+
+
 def test_customers_cannot_be_assigned(client, oscar, bob, ticket, login):
     login(client, oscar)
 
@@ -273,3 +287,25 @@ def test_the_queue_runs_the_same_number_of_queries_with_10_and_200_rows(
     fill(100, acme, bob)
     fill(90, globex, eve)
     assert queries() == with_ten
+
+
+def test_the_queue_takes_four_queries(client, oscar, bob, acme, login, django_assert_num_queries):
+    for n in range(30):
+        make_ticket(acme, bob, title=f"T{n}")
+    login(client, oscar)
+    client.get("/desk/")  # the status counts and the operators, cached for every queue page
+
+    # session, person, the page (companies and people joined), the cached counts and operators
+    with django_assert_num_queries(4):
+        assert client.get("/desk/").status_code == 200
+
+
+def test_the_operators_ticket_page_takes_seven_queries(client, oscar, bob, ticket, login, django_assert_num_queries):
+    services.reply_as_operator(oscar, ticket, body="Eccomi", files=[], internal=False)
+    login(client, oscar)
+    client.get(desk(ticket))
+
+    # session, person, the ticket (company and people joined), the messages, their authors,
+    # their attachments, the operators of "Assegna a"
+    with django_assert_num_queries(7):
+        assert client.get(desk(ticket)).status_code == 200

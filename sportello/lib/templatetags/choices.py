@@ -4,6 +4,8 @@ Django's select widget renders every option through a template of its own; the d
 operator filter and the reply's contact person have hundreds, so the options are a
 Jinja2 partial (partials/options.html, see sportello/lib/partials.py)."""
 
+from functools import lru_cache
+
 from django import template
 
 from sportello.lib.partials import render_partial
@@ -14,6 +16,13 @@ register = template.Library()
 @register.simple_tag
 def options(choices, current):
     """`choices`: (value, label) pairs; `current`: the chosen value (compared as text)."""
-    pairs = [("" if value is None else str(value), label) for value, label in choices]
-    chosen = "" if current is None else str(current)
+    pairs = tuple(("" if value is None else str(value), str(label)) for value, label in choices)
+    return _rendered_options(pairs, "" if current is None else str(current))
+
+
+@lru_cache(maxsize=32)
+def _rendered_options(pairs: tuple[tuple[str, str], ...], chosen: str):
+    """The options' markup, kept for the next page that shows the same ones: the desk's
+    operator filter and "Assegna a" write the same 500 options on every view. The labels
+    are already text in the page's language, so a key never mixes two languages."""
     return render_partial("partials/options.html", {"choices": pairs, "current": chosen})

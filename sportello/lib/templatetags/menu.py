@@ -1,9 +1,13 @@
 """`{% menu_section as section %}`: which entry of the left menu the current page belongs to.
+`{% fixed_url name %}`: the address of a page without arguments, for the menu and top bar.
 
 Each URL name belongs to the section of its namespace (`tickets:detail` to "tickets"),
 unless it is listed below, for the namespaces whose pages fall under several entries."""
 
+from functools import lru_cache
+
 from django import template
+from django.urls import get_script_prefix, reverse
 
 register = template.Library()
 
@@ -41,3 +45,16 @@ def menu_section(context) -> str:
     if match is None:
         return ""
     return SECTION_OF_URL_NAME.get(match.view_name) or SECTION_OF_NAMESPACE.get(match.namespace, "")
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` for a URL without arguments, reversed once per process and script
+    prefix: the menu, the top bar and the head of every page write the same dozen, and
+    reversing them was 5% of a list page's time."""
+    return _reversed(name, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _reversed(name: str, prefix: str) -> str:
+    return reverse(name)

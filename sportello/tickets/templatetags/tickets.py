@@ -141,7 +141,8 @@ def queue_rows(rows):
 @register.simple_tag
 def chat_lines(chat, attachment_url_name=""):
     """The lines of a ticket's chat (tickets/partials/chat.html). Messages read by
-    tickets.views.chat_messages carry their attachments as `files`; others read theirs."""
+    tickets.chat.page_chat (or chat_messages) carry their attachments as `files`; others
+    read theirs."""
     from sportello.lib.templatetags.icons import icon
 
     for message in chat:

@@ -228,3 +228,13 @@ def test_the_list_runs_the_same_number_of_queries_with_10_and_500_rows(
 
     assert with_ten == with_five_hundred
     assert with_ten <= 6
+
+
+def test_the_list_page_takes_five_queries(client, bob, oscar, acme, login, django_assert_num_queries):
+    bulk_tickets(acme, bob, 30, assignee=oscar)
+    login(client, bob, acme)
+    client.get(LIST)
+
+    # session, person, membership and company, the saved filters, the page (people joined)
+    with django_assert_num_queries(5):
+        assert client.get(LIST).status_code == 200
