@@ -371,6 +371,10 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
 # Files sent with a form that came back with errors are kept this long for the next try.
 PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24, minimum=1)
+# "Già risolto?" and the desk's similar tickets re-rank their full-text candidates by
+# meaning with a sentence-embedding model run on the CPU (README, "Search"); False keeps
+# the full-text order (and closing a ticket then enqueues no embedding).
+SEARCH_MEANING = env_bool("SEARCH_MEANING", True)
 # What a customer, and a company, may send in an hour (each ticket and reply is e-mailed).
 TICKETS_PER_PERSON_PER_HOUR = env_int("TICKETS_PER_PERSON_PER_HOUR", 20, minimum=1)
 TICKETS_PER_COMPANY_PER_HOUR = env_int("TICKETS_PER_COMPANY_PER_HOUR", 100, minimum=1)

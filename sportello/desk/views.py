@@ -19,8 +19,8 @@ from sportello.lib.errors import RuleViolation
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
+from sportello.tickets import search, uploads
 from sportello.tickets import services as tickets
-from sportello.tickets import uploads
 from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import chat_messages
 from sportello.tickets.listing import LIST_FIELDS, paginate
@@ -147,6 +147,8 @@ def queue(request):
         request.user,
     )
     page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
+    if filters.get("q"):
+        search.add_snippets(page.rows, filters["q"], include_internal=True)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
     counts, operators = queue_facts()
     context = {
@@ -189,6 +191,19 @@ def ticket_chat(request, number):
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "tickets/partials/chat.html", context)
+
+
+@operator_required
+@require_safe
+def similar(request, number):
+    """Closed tickets of every company about a question like this ticket's (loaded into
+    the ticket's page after it shows)."""
+    found = _operator_ticket(number)
+    suggestions = search.similar_closed_tickets(f"{found.title}\n{found.description}", exclude=found.pk)
+    tenants = Tenant.objects.in_bulk({suggestion.ticket.tenant_id for suggestion in suggestions})
+    for suggestion in suggestions:
+        suggestion.ticket.tenant = tenants[suggestion.ticket.tenant_id]
+    return render(request, "desk/partials/similar.html", {"suggestions": suggestions})
 
 
 def _act(request, number, action, success_message):

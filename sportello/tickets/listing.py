@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from sportello.lib import keyset
 
+from . import search
+
 # What a row of the list shows (and its cursor needs): 25 tickets and their people are
 # built on every view, and the full rows are three times as many fields.
 PERSON_FIELDS = ["first_name", "last_name", "email", "is_operator"]
@@ -28,12 +30,18 @@ SORTS = {
     "priority": (("priority", "created_at", "id"), True),
     # The desk's "waiting longest": only tickets awaiting the vendor, oldest first.
     "waiting": (("awaiting_vendor_since", "id"), False),
+    # With words searched (tickets/search.py): the best matches first. The rank is computed
+    # for each matching ticket, which the company's part of the search index keeps few.
+    "relevance": (("search_rank", "id"), True),
 }
 CURSOR_SALT = "sportello.tickets.list"
 
 
-def filter_tickets(queryset, filters: dict):
-    """Applies the list's search filters (already validated by ListFilterForm)."""
+def filter_tickets(queryset, filters: dict, *, tenant=None):
+    """Applies the list's search filters (already validated by ListFilterForm) to the
+    tickets of `tenant`; words (`q`) search the messages too, never internal notes."""
+    if filters.get("q"):
+        queryset = search.search_tickets(queryset, filters["q"], include_internal=False, tenant=tenant)
     if filters.get("number"):
         queryset = queryset.filter(pk=filters["number"])
     if filters.get("state") == "open":
@@ -57,6 +65,8 @@ def _day_start(day) -> datetime:
 
 def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.Page:
     """One page of `queryset` in `sort` order, after (or, for "previous", before) `cursor`."""
+    if sort == "relevance" and "search_rank" not in queryset.query.annotations:
+        sort = "created"
     columns, descending = SORTS.get(sort, SORTS["created"])
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)
