@@ -1,7 +1,6 @@
 """Views of the operators' console: companies and operators (vendor administrators),
 the security log."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from sportello.tickets import search, uploads
 from sportello.tickets import services as tickets
 from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import chat_messages
-from sportello.tickets.listing import LIST_FIELDS, paginate
+from sportello.tickets.listing import LIST_FIELDS, search_page
 from sportello.tickets.models import Area, Attachment, Ticket
 
 from . import services
@@ -146,9 +145,9 @@ def queue(request):
         filters,
         request.user,
     )
-    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
-    if filters.get("q"):
-        search.add_snippets(page.rows, filters["q"], include_internal=True)
+    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=True)
+    if problem:
+        messages.error(request, problem)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
     counts, operators = queue_facts()
     context = {

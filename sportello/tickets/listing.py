@@ -7,7 +7,9 @@ company. No exact count is taken over the whole set.
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sportello.lib import keyset
 
@@ -71,3 +73,19 @@ def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.P
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)
     return keyset.paginate(queryset, columns, descending, cursor, per_page, salt=CURSOR_SALT)
+
+
+def search_page(queryset, filters: dict, cursor: str | None, *, include_internal: bool):
+    """The page of the list (or the desk's queue) to show, words searched under
+    SEARCH_TIMEOUT_MS with their snippets (search.add_snippets), and the problem to tell
+    the person (None, or a search stopped for taking too long: the page is then empty)."""
+    words = filters.get("q")
+    try:
+        with search.time_bound(bool(words)):
+            page = paginate(queryset, filters["sort"], cursor, settings.TICKETS_PER_PAGE)
+            if words:
+                search.add_snippets(page.rows, words, include_internal=include_internal)
+    except search.SearchTooBroad:
+        problem = _("The search found too many tickets to rank in time: add words, or narrow it with the filters.")
+        return keyset.Page([], None, None), problem
+    return page, None

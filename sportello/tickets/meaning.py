@@ -96,7 +96,8 @@ def store_embeddings(tickets: list) -> None:
 def rerank(text: str, candidates: list) -> list:
     """`candidates` (tickets with `search_rank`) in order of a blend of meaning (cosine of
     the embeddings) and full-text rank; each gets `meaning` and its new `search_rank`.
-    Candidates with no embedding yet take the lowest cosine among the others."""
+    Candidates with no embedding yet take the lowest cosine among the others; when none
+    has one, the order stays the full-text one (and the request is not embedded)."""
     import numpy as np
 
     from .models import TicketEmbedding
@@ -106,6 +107,8 @@ def rerank(text: str, candidates: list) -> list:
             "ticket_id", "vector"
         )
     )
+    if not stored:
+        return candidates  # nothing to compare with (tickets closed before embeddings)
     query = embed_query(text)
     cosines = {pk: float(np.frombuffer(vector, dtype="<f4") @ query) for pk, vector in stored.items()}
     # e5's cosines crowd into a narrow band (0.8-0.9): both scores are spread over 0..1

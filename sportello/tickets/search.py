@@ -20,9 +20,11 @@ Customers never match, see or rank by internal notes: every reader takes
 `include_internal`, and the views pass True for operators only.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -50,6 +52,30 @@ NUMBER_BONUS = 100.0
 TSQUERY = f"websearch_to_tsquery('{CONFIG}', %s)"
 # Any of the words, for "similar" questions: plainto_tsquery's AND made an OR.
 ANY_WORDS_TSQUERY = f"replace(plainto_tsquery('{CONFIG}', %s)::text, ' & ', ' | ')::tsquery"
+
+
+class SearchTooBroad(Exception):
+    """A search ran past SEARCH_TIMEOUT_MS and was stopped."""
+
+
+@contextmanager
+def time_bound(active: bool = True):
+    """Runs the block's queries with PostgreSQL's statement_timeout at SEARCH_TIMEOUT_MS,
+    in a transaction of their own: a word found in a third of a million tickets must not
+    keep a database connection busy for seconds. Raises SearchTooBroad when a query was
+    stopped. Does nothing when not `active`, on SQLite, or with SEARCH_TIMEOUT_MS at 0."""
+    if not (active and is_full_text() and settings.SEARCH_TIMEOUT_MS):
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(settings.SEARCH_TIMEOUT_MS)}")
+            yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            raise SearchTooBroad from error
+        raise
 
 
 def is_full_text() -> bool:
@@ -94,12 +120,12 @@ def search_tickets(queryset, text: str, *, include_internal: bool, tenant=None):
     if number is not None:
         matching = f"SELECT %s UNION {matching}"
         params = [number, *params]
-    rank = (
-        f"(ts_rank(tickets_ticket.search_document, {TSQUERY}) + coalesce((SELECT max(ts_rank(m.search_document, "  # noqa: S608
-        f"{TSQUERY})) FROM tickets_message m WHERE m.ticket_id = tickets_ticket.id "
-        f"AND m.search_document @@ {TSQUERY}{_visible(include_internal)}), 0))"
-    )
-    rank_params = [text, text, text]
+    # Ranked by the ticket's own document (title, description, error): ranking each
+    # matching ticket's messages too cost a lookup per match (0.1 ms each, 0.4 s for a
+    # word in 3,000 tickets of a large company), so a ticket found by its messages alone
+    # ranks after those whose own text matches.
+    rank = f"ts_rank(tickets_ticket.search_document, {TSQUERY})"
+    rank_params = [text]
     if number is not None:
         rank = f"(CASE WHEN tickets_ticket.id = %s THEN {NUMBER_BONUS} ELSE 0 END + {rank})"
         rank_params = [number, *rank_params]

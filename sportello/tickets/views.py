@@ -18,9 +18,9 @@ from . import services, uploads
 from .attachments import serve_attachment
 from .chat import chat_messages
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
-from .listing import LIST_FIELDS, filter_tickets, paginate
+from .listing import LIST_FIELDS, filter_tickets, paginate, search_page
 from .models import Attachment, ListPreference, Ticket
-from .search import add_snippets, similar_closed_tickets
+from .search import similar_closed_tickets
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
@@ -134,9 +134,9 @@ def ticket_list(request):
         filters,
         tenant=request.tenant,
     )
-    page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
-    if filters.get("q"):
-        add_snippets(page.rows, filters["q"], include_internal=False)
+    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=False)
+    if problem:
+        messages.error(request, problem)
     query = urlencode(form.as_params()) if valid else ""
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
 

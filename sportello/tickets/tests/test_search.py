@@ -149,10 +149,11 @@ def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, l
     login(client, bob, acme)
     client.get("/tickets/", {"q": "registro"})
 
-    # Session and user, membership, the page of tickets, the snippets of the page.
-    with django_assert_num_queries(5):
+    # Session and user, membership, the page of tickets, the snippets of the page, and the
+    # search's time bound (a savepoint here, SET LOCAL statement_timeout, its release).
+    with django_assert_num_queries(8):
         client.get("/tickets/", {"q": "registro"})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         client.get("/tickets/", {"q": "registri iva"})
 
 
@@ -227,3 +228,34 @@ def test_the_desk_shows_similar_closed_tickets_of_every_company(client, bob, eve
 
     assert "Stampante non stampa" in page and "Riavviate lo spooler." in page and "Globex" in page
     assert f"#{current.pk}<" not in page
+
+
+def test_a_search_past_its_time_is_stopped(settings):
+    from django.db import connection
+
+    from sportello.tickets.search import SearchTooBroad, time_bound
+
+    settings.SEARCH_TIMEOUT_MS = 20
+    with pytest.raises(SearchTooBroad), time_bound(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.5)")
+    with time_bound(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, settings, monkeypatch):
+    from django.db import connection
+
+    from sportello.tickets import search
+
+    def slow_snippets(rows, text, include_internal):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+
+    make_ticket(acme, bob, title="Fattura")
+    settings.SEARCH_TIMEOUT_MS = 20
+    monkeypatch.setattr(search, "add_snippets", slow_snippets)
+    login(client, bob, acme)
+
+    page = client.get("/tickets/", {"q": "fattura"}).text
+
+    assert "aggiungi parole" in page and titles_found(client, "/tickets/", q="fattura") == []
