@@ -198,7 +198,7 @@ def similar(request, number):
     """Closed tickets of every company about a question like this ticket's (loaded into
     the ticket's page after it shows)."""
     found = _operator_ticket(number)
-    suggestions = search.similar_closed_tickets(f"{found.title}\n{found.description}", exclude=found.pk)
+    suggestions = search.similar_closed_tickets_in_time(f"{found.title}\n{found.description}", exclude=found.pk)
     tenants = Tenant.objects.in_bulk({suggestion.ticket.tenant_id for suggestion in suggestions})
     for suggestion in suggestions:
         suggestion.ticket.tenant = tenants[suggestion.ticket.tenant_id]

@@ -208,6 +208,16 @@ class Suggestion:
     score: float
 
 
+def similar_closed_tickets_in_time(text: str, **options) -> list:
+    """similar_closed_tickets() under SEARCH_TIMEOUT_MS: none when it took too long (a help
+    that comes late is no help, and must not hold a database connection)."""
+    try:
+        with time_bound():
+            return similar_closed_tickets(text, **options)
+    except SearchTooBroad:
+        return []
+
+
 def similar_closed_tickets(text: str, *, tenant=None, exclude: int | None = None, limit: int = 5, rerank=None):
     """Up to `limit` closed tickets whose question is like `text` (a title and a
     description): of `tenant` only when given (customers), of every company otherwise (the

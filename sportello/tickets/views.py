@@ -20,7 +20,7 @@ from .chat import chat_messages
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
 from .listing import LIST_FIELDS, filter_tickets, paginate, search_page
 from .models import Attachment, ListPreference, Ticket
-from .search import similar_closed_tickets
+from .search import similar_closed_tickets_in_time
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
@@ -76,7 +76,7 @@ def suggestions(request):
     """ "Già risolto?": the company's closed tickets that answer a question like the one
     being written (title and description, sent by the form as the customer types)."""
     text = f"{request.GET.get('title', '')}\n{request.GET.get('description', '')}"
-    found = similar_closed_tickets(text, tenant=request.tenant)
+    found = similar_closed_tickets_in_time(text, tenant=request.tenant)
     return render(request, "tickets/partials/suggestions.html", {"suggestions": found})
 
 

@@ -259,3 +259,22 @@ def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, set
     page = client.get("/tickets/", {"q": "fattura"}).text
 
     assert "aggiungi parole" in page and titles_found(client, "/tickets/", q="fattura") == []
+
+
+def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, login, settings, monkeypatch):
+    from django.db import connection
+
+    from sportello.tickets import search
+
+    def slow_candidates(tickets, text, count):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+
+    solved(oscar, make_ticket(acme, bob, title="Antivirus"), "Escludete la cartella.")
+    settings.SEARCH_TIMEOUT_MS = 20
+    monkeypatch.setattr(search, "_candidates", slow_candidates)
+    login(client, bob, acme)
+
+    response = client.get("/tickets/new/suggestions/", {"title": "antivirus", "description": ""})
+
+    assert response.status_code == 200 and response.text.strip() == ""
