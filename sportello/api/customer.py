@@ -103,7 +103,6 @@ def list_tickets(request):
     tickets = filter_tickets(
         Ticket.objects.for_tenant(request.caller.tenant).select_related("requester", "assignee").only(*LIST_FIELDS),
         filters,
-        tenant=request.caller.tenant,
     )
     page = paginate(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
     return {

@@ -39,11 +39,11 @@ SORTS = {
 CURSOR_SALT = "sportello.tickets.list"
 
 
-def filter_tickets(queryset, filters: dict, *, tenant=None):
-    """Applies the list's search filters (already validated by ListFilterForm) to the
-    tickets of `tenant`; words (`q`) search the messages too, never internal notes."""
+def filter_tickets(queryset, filters: dict):
+    """Applies the list's search filters (already validated by ListFilterForm); words
+    (`q`) search the messages too, never internal notes."""
     if filters.get("q"):
-        queryset = search.search_tickets(queryset, filters["q"], include_internal=False, tenant=tenant)
+        queryset = search.search_tickets(queryset, filters["q"], include_internal=False)
     if filters.get("number"):
         queryset = queryset.filter(pk=filters["number"])
     if filters.get("state") == "open":

@@ -132,7 +132,6 @@ def ticket_list(request):
     tickets = filter_tickets(
         Ticket.objects.for_tenant(request.tenant).select_related("requester", "assignee").only(*LIST_FIELDS),
         filters,
-        tenant=request.tenant,
     )
     page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=False)
     if problem:
