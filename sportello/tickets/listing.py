@@ -69,6 +69,8 @@ def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.P
     """One page of `queryset` in `sort` order, after (or, for "previous", before) `cursor`."""
     if sort == "relevance" and "search_rank" not in queryset.query.annotations:
         sort = "created"
+    elif sort == "relevance":
+        queryset = search.newest_matches(queryset)
     columns, descending = SORTS.get(sort, SORTS["created"])
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)

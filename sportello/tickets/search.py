@@ -46,6 +46,12 @@ MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
 # its parser takes for HTML tags there); titles: whole, every word marked.
 HEADLINE_OPTIONS = f'{MARKS}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 TITLE_OPTIONS = f"{MARKS}, HighlightAll=true"
+# "Pertinenza" ranks the newest matches only, this many: ranking every match of a common
+# word (a third of a million tickets on the desk) cannot be fast, and a walk down an
+# ordered index finds the newest matches of such a word in a few milliseconds.
+RANK_WINDOW = 500
+# "Già risolto?" ranks the newest closed tickets that share a word with the request.
+SIMILAR_WINDOW = 1000
 # A ticket found by its number comes before those that only mention it.
 NUMBER_BONUS = 100.0
 
@@ -125,6 +131,13 @@ def search_tickets(queryset, text: str, *, include_internal: bool):
     return queryset.filter(RawSQL(f"({condition})", params, output_field=BooleanField())).annotate(  # noqa: S611
         search_rank=RawSQL(f"{rank}::float8", rank_params, output_field=FloatField())  # noqa: S611
     )
+
+
+def newest_matches(queryset, size: int | None = None):
+    """`queryset` (a search) narrowed to its `size` (RANK_WINDOW) newest tickets, for
+    ranking: see RANK_WINDOW."""
+    window = queryset.order_by("-created_at", "-id").values("pk")[: size or RANK_WINDOW]
+    return queryset.filter(pk__in=window)
 
 
 def _search_like(queryset, text: str, number: int | None, include_internal: bool):
@@ -255,7 +268,8 @@ def _candidates(tickets, text: str, count: int) -> list:
     if is_full_text():
         found = tickets.filter(
             RawSQL(f"tickets_ticket.search_document @@ {ANY_WORDS_TSQUERY}", [text], output_field=BooleanField())  # noqa: S611
-        ).annotate(
+        )
+        found = newest_matches(found, SIMILAR_WINDOW).annotate(
             # Normalised by the document's length (1 + log), so that a long description
             # that names every word once does not beat a short one about the question.
             search_rank=RawSQL(  # noqa: S611

@@ -278,3 +278,17 @@ def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, l
     response = client.get("/tickets/new/suggestions/", {"title": "antivirus", "description": ""})
 
     assert response.status_code == 200 and response.text.strip() == ""
+
+
+def test_relevance_ranks_the_newest_matches_only(client, bob, acme, login, monkeypatch):
+    from sportello.tickets import search
+
+    old = make_ticket(acme, bob, title="Magazzino magazzino magazzino", description="Magazzino.")
+    newer = [make_ticket(acme, bob, title=f"Magazzino {n}", description="Altro.") for n in range(3)]
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    login(client, bob, acme)
+
+    found = titles_found(client, "/tickets/", q="magazzino")
+
+    assert old.title not in found and sorted(found) == sorted(ticket.title for ticket in newer)
+    assert titles_found(client, "/tickets/", q="magazzino", sort="created")[-1] == old.title
