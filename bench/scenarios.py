@@ -400,6 +400,67 @@ def api_create_1mb(people: Population) -> list[dict]:
     return lines
 
 
+# Search (issue 19): what people type, from a word found in a few tickets to words in a
+# third of them, an accent left out, a plural, a number with its "#".
+SEARCH_TERMS = [
+    "fattura", "fatture elettroniche", "registro IVA", "scarto SDI", "magazzino giacenze", "stampante",
+    "antivirus", "DDT", "backup fallito", "ritenute", "perche non quadra", "inventario", "RiBa",
+    "contabilita analitica", "agenti provvigioni", "etichette spedizione", "Excel",
+]  # fmt: skip
+NEW_REQUESTS = [
+    ("Fattura scartata", "Lo SDI ha scartato la fattura emessa ieri, codice destinatario errato?"),
+    ("Registro IVA", "La stampa del registro IVA vendite si interrompe a metà."),
+    ("Stampante", "La stampante di rete non stampa dal gestionale."),
+    ("Magazzino", "Le giacenze sono sbagliate dopo l'inventario di fine anno."),
+    ("Antivirus", "L'antivirus blocca l'aggiornamento del programma."),
+    ("Backup", "Il backup di stanotte è fallito, il disco del server è quasi pieno."),
+]
+
+
+def search_customer(people: Population) -> list[dict]:
+    """A customer's list searched for words (page 1, by relevance), or for a ticket number."""
+    from sportello.tickets.models import Ticket
+
+    numbers = {}
+    lines = []
+    for _ in range(LINES_PER_SCENARIO):
+        key, tenant_id = people.pick(people.customers)
+        term = people.pick([*SEARCH_TERMS, "#"])
+        if term == "#":
+            if tenant_id not in numbers:
+                numbers[tenant_id] = Ticket.objects.filter(tenant=tenant_id).values_list("pk", flat=True).first()
+            term = f"#{numbers[tenant_id] or 1}"
+        lines.append(_get(key, f"/tickets/?{urllib.parse.urlencode({'q': term})}"))
+    return lines
+
+
+def search_operator(people: Population) -> list[dict]:
+    """The desk searched for words across companies (every status, by relevance), one time
+    in four within a company named in the filter."""
+    from sportello.tenants.models import Tenant
+
+    names = dict(Tenant.objects.filter(pk__in=list(people.sizes)[:2000]).values_list("pk", "name"))
+    lines = []
+    for _ in range(LINES_PER_SCENARIO):
+        query = {"q": people.pick(SEARCH_TERMS), "state": "any"}
+        if people.rng.random() < 0.25:
+            query["company"] = names[people.pick(list(names))]
+        lines.append(_get(people.pick(people.operators), f"/desk/?{urllib.parse.urlencode(query)}"))
+    return lines
+
+
+def suggestions(people: Population) -> list[dict]:
+    """ "Già risolto?" as a customer writes a new request: the title and description so far."""
+    lines = []
+    for _ in range(LINES_PER_SCENARIO):
+        key, _tenant_id = people.pick(people.customers)
+        title, description = people.pick(NEW_REQUESTS)
+        cut = people.rng.randint(len(description) // 3, len(description))
+        query = urllib.parse.urlencode({"title": title, "description": description[:cut]})
+        lines.append(_get(key, f"/tickets/new/suggestions/?{query}"))
+    return lines
+
+
 # --- the table ------------------------------------------------------------------------------
 
 
@@ -454,6 +515,13 @@ SCENARIOS = [
              api_list_page_one),
     Scenario("api_create_1mb", "API: new ticket with the ERP's context and a 1 MB attachment", 10, 201, 150,
              api_create_1mb),
+    # Search (issue 19): its budget is 100 ms at 20 requests/s.
+    Scenario("search_customer", "customer list searched for words or a #number, page 1", 20, 200, 100,
+             search_customer),
+    Scenario("search_operator", "desk searched for words across companies (a quarter within one)", 20, 200, 100,
+             search_operator),
+    Scenario("suggestions", "\"Già risolto?\" suggestions while a new request is written", 20, 200, 100,
+             suggestions),
 ]  # fmt: skip
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
 

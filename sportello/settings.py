@@ -389,6 +389,13 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024, minimum=
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
 # Files sent with a form that came back with errors are kept this long for the next try.
 PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24, minimum=1)
+# "Già risolto?" and the desk's similar tickets re-rank their full-text candidates by
+# meaning with a sentence-embedding model run on the CPU (README, "Search"); False keeps
+# the full-text order (and closing a ticket then enqueues no embedding).
+SEARCH_MEANING = env_bool("SEARCH_MEANING", True)
+# Longest a search of the lists may run on PostgreSQL before it is stopped and the person
+# asked for more words or a company (0: no limit).
+SEARCH_TIMEOUT_MS = env_int("SEARCH_TIMEOUT_MS", 3000, minimum=0)
 # What a customer, and a company, may send in an hour (each ticket and reply is e-mailed).
 TICKETS_PER_PERSON_PER_HOUR = env_int("TICKETS_PER_PERSON_PER_HOUR", 20, minimum=1)
 TICKETS_PER_COMPANY_PER_HOUR = env_int("TICKETS_PER_COMPANY_PER_HOUR", 100, minimum=1)

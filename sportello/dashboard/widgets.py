@@ -6,14 +6,16 @@ widgets are for operators and read across companies.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import NamedTuple
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sportello.access import is_operator
 from sportello.desk.queue import status_counts
-from sportello.tickets.models import AREA_SHORT_LABELS, Area, Status, Ticket
+from sportello.tickets.models import AREA_SHORT_LABELS, Area, Deflection, Status, Ticket
 
 CUSTOMER, OPERATOR = "customer", "operator"
 TICKETS, COUNTS = "dashboard/widgets/tickets.html", "dashboard/widgets/counts.html"
@@ -81,6 +83,19 @@ def desk_waiting_longest(request, rows):
     return {"tickets": tickets[: _rows_for(rows)], "operator": True, "waiting": True}
 
 
+DEFLECTION_PERIODS = {7: _("7 days"), 30: _("30 days"), 365: _("12 months")}
+
+
+def desk_deflections(request, rows):
+    """The vendor's figure of "Già risolto?": requests not sent because a suggested closed
+    ticket answered them, over the last week, month and year (one query)."""
+    since = {days: timezone.now() - timedelta(days=days) for days in DEFLECTION_PERIODS}
+    counts = Deflection.objects.filter(created_at__gte=since[365]).aggregate(
+        **{f"d{days}": Count("pk", filter=Q(created_at__gte=moment)) for days, moment in since.items()}
+    )
+    return {"bars": [Bar(str(label), counts[f"d{days}"]) for days, label in DEFLECTION_PERIODS.items()]}
+
+
 WIDGETS = {
     widget.kind: widget
     for widget in (
@@ -136,6 +151,16 @@ WIDGETS = {
             4,
             desk_waiting_longest,
             TICKETS,
+        ),
+        Widget(
+            "desk_deflections",
+            _("Solved by suggestions"),
+            _("New requests not sent because a suggested closed ticket answered them."),
+            OPERATOR,
+            6,
+            4,
+            desk_deflections,
+            COUNTS,
         ),
     )
 }

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sportello.accounts.models import User
-from sportello.tickets.forms import AttachmentsMixin
+from sportello.tickets.forms import AttachmentsMixin, relevance_sort
 from sportello.tickets.models import Area, Priority, RequestType, Status
 
 
@@ -41,13 +41,19 @@ QUEUE_SORTS = {
     "last_reply": _("Last reply date"),
     "priority": _("Priority"),
     "waiting": _("Waiting longest"),
+    "relevance": _("Relevance (with words to search)"),
 }
 
 
 class QueueFilterForm(forms.Form):
     """The desk queue's filters and sort."""
 
-    q = forms.CharField(label=_("Number or words of the title"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Words or ticket number"),
+        max_length=200,
+        required=False,
+        help_text=_("In titles, descriptions, replies and internal notes; a number with or without #."),
+    )
     state = forms.ChoiceField(label=_("Status"), choices=QUEUE_STATES.items(), required=False)
     area = forms.ChoiceField(label=_("Area"), choices=[("", _("Any")), *Area.choices], required=False)
     priority = forms.TypedChoiceField(
@@ -70,8 +76,10 @@ class QueueFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["state"] = cleaned.get("state") or "open"
-        cleaned["sort"] = cleaned.get("sort") or "created"
+        cleaned["q"] = " ".join((cleaned.get("q") or "").split())
+        # A search looks in every status unless one is chosen: the answer is often closed.
+        cleaned["state"] = cleaned.get("state") or ("any" if cleaned["q"] else "open")
+        cleaned["sort"] = relevance_sort(cleaned.get("sort"), cleaned["q"], "created")
         return cleaned
 
 

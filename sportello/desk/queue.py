@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 
 from sportello.accounts.models import User
 from sportello.tenants.models import Tenant
+from sportello.tickets import search
 from sportello.tickets.listing import filter_tickets
 from sportello.tickets.models import Status, Ticket
 
@@ -43,17 +44,7 @@ def filter_queue(queryset, filters: dict, operator):
         companies = Tenant.objects.filter(Q(name__icontains=term) | Q(vat_number__icontains=term.replace(" ", "")))
         queryset = queryset.filter(tenant__in=companies.values("pk")[:200])
     if filters.get("q"):
-        queryset = _search(queryset, filters["q"])
-    return queryset
-
-
-def _search(queryset, text: str):
-    """A ticket number (with or without #), or words that must all appear in the title."""
-    text = text.strip()
-    if text.lstrip("#").isdigit():
-        return queryset.filter(pk=int(text.lstrip("#")))
-    for word in text.split()[:8]:
-        queryset = queryset.filter(title__icontains=word)
+        queryset = search.search_tickets(queryset, filters["q"], include_internal=True)
     return queryset
 
 

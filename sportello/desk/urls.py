@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("tickets/<int:number>/", views.ticket, name="ticket"),
     path("tickets/<int:number>/chat/", views.ticket_chat, name="ticket_chat"),
+    path("tickets/<int:number>/similar/", views.similar, name="similar"),
     path("tickets/<int:number>/take/", views.take, name="take"),
     path("tickets/<int:number>/assign/", views.assign, name="assign"),
     path("tickets/<int:number>/status/", views.set_status, name="set_status"),

@@ -1,7 +1,6 @@
 """Views of the operators' console: companies and operators (vendor administrators),
 the security log."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +18,11 @@ from sportello.lib.errors import RuleViolation
 from sportello.tenants import services as tenants
 from sportello.tenants.forms import TenantForm
 from sportello.tenants.models import Invitation, Membership, Tenant
+from sportello.tickets import search, uploads
 from sportello.tickets import services as tickets
-from sportello.tickets import uploads
 from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import page_chat
-from sportello.tickets.listing import paginate_rows
+from sportello.tickets.listing import search_page
 from sportello.tickets.models import Area, Attachment, Ticket
 
 from . import services
@@ -142,9 +141,9 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
     tickets = filter_queue(Ticket.objects.all(), filters, request.user)
-    page = paginate_rows(
-        tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE, with_company=True
-    )
+    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=True, with_company=True)
+    if problem:
+        messages.error(request, problem)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})
     counts, operators = queue_facts()
     context = {
@@ -187,6 +186,19 @@ def ticket_chat(request, number):
         "attachment_url_name": "desk:attachment",
     }
     return render(request, "tickets/partials/chat.html", context)
+
+
+@operator_required
+@require_safe
+def similar(request, number):
+    """Closed tickets of every company about a question like this ticket's (loaded into
+    the ticket's page after it shows)."""
+    found = _operator_ticket(number)
+    suggestions = search.similar_closed_tickets_in_time(f"{found.title}\n{found.description}", exclude=found.pk)
+    tenants = Tenant.objects.in_bulk({suggestion.ticket.tenant_id for suggestion in suggestions})
+    for suggestion in suggestions:
+        suggestion.ticket.tenant = tenants[suggestion.ticket.tenant_id]
+    return render(request, "desk/partials/similar.html", {"suggestions": suggestions})
 
 
 def _act(request, number, action, success_message):

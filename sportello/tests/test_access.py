@@ -41,7 +41,7 @@ from sportello.testing.access import request, url_patterns
 from sportello.testing.api import ApiClient, make_token
 from sportello.testing.fixtures import make_ticket, sign_in
 from sportello.tickets.models import Attachment, Message, Ticket
-from sportello.tickets.services import reply_as_customer
+from sportello.tickets.services import change_status, reply_as_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +212,14 @@ TABLE = {
         "post", data={"sort": "created"}, technician="/tickets/", administrator="/tickets/", outsider="/tickets/"
     ),
     "tickets:new": customer_page(technician=200, administrator=200, outsider=200),
+    "tickets:suggestions": customer_page(technician=200, administrator=200, outsider=200),
+    "tickets:solved": customer_page(
+        "post",
+        lambda o: {"number": o["closed_ticket"].pk},
+        technician="/tickets/",
+        administrator="/tickets/",
+        outsider=404,
+    ),
     "tickets:detail": customer_page(arguments=ticket_of, technician=200, administrator=200, outsider=404),
     "tickets:chat": customer_page(arguments=ticket_of, technician=200, administrator=200, outsider=404),
     "tickets:reply": customer_page(
@@ -227,6 +235,7 @@ TABLE = {
     "desk:queue": desk_page(),
     "desk:ticket": desk_page(arguments=ticket_of),
     "desk:ticket_chat": desk_page(arguments=ticket_of),
+    "desk:similar": desk_page(arguments=ticket_of),
     "desk:take": desk_page("post", ticket_of, operators="/desk/tickets/"),
     "desk:assign": desk_page("post", ticket_of, {"operator": "0"}, operators=400),
     "desk:set_status": desk_page("post", ticket_of, {"status": "waiting"}, operators="/desk/tickets/"),
@@ -305,6 +314,8 @@ def objects(acme, globex, alice, bob, eve, oscar, victor, live_workers):
     alice.avatar.save("alice.png", ContentFile(b"\x89PNG not really"), save=True)
     ticket = make_ticket(acme, bob, title="ACME's own problem")
     reply_as_customer(bob, ticket, body="with a file", files=[SimpleUploadedFile("acme.txt", b"ACME only")])
+    closed_ticket = make_ticket(acme, bob, title="ACME's solved problem")
+    change_status(oscar, closed_ticket, "closed")
     alice_secret = make_token(alice, acme)
     company_secret = make_token(alice, acme, company=True)
     company_token = acme_company_token()
@@ -320,6 +331,7 @@ def objects(acme, globex, alice, bob, eve, oscar, victor, live_workers):
         "bob": bob,
         "oscar": oscar,
         "ticket": ticket,
+        "closed_ticket": closed_ticket,
         "attachment": Attachment.objects.get(tenant=acme),
         "invitation": Invitation.objects.create(tenant=acme, email=eve.email, role=Role.TECHNICIAN),
         "device": TrustedDevice.objects.create(

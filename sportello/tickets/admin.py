@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, Message, Ticket
+from .models import Attachment, Deflection, Message, Ticket
 
 
 class MessageInline(admin.TabularInline):
@@ -32,3 +32,16 @@ class AttachmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["tenant", "message"]
     readonly_fields = ["public_id", "created_at"]
     show_full_result_count = False
+
+
+@admin.register(Deflection)
+class DeflectionAdmin(admin.ModelAdmin):
+    """Requests solved by "Già risolto?" (the vendor's figure; also a desk widget)."""
+
+    list_display = ["created_at", "tenant", "user", "ticket"]
+    raw_id_fields = ["tenant", "user", "ticket"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

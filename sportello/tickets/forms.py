@@ -203,8 +203,17 @@ SORTS = {
     "created": _("Creation date"),
     "last_reply": _("Last reply date"),
     "priority": _("Priority"),
+    "relevance": _("Relevance (with words to search)"),
 }
 STATE_FILTERS = {"any": _("Any"), "open": _("Open"), "closed": _("Closed")}
+
+
+def relevance_sort(sort: str | None, words: str, default: str) -> str:
+    """The sort of a list: by relevance when words are searched and no sort was chosen;
+    never by relevance without words (there is nothing to rank)."""
+    if not words:
+        return default if sort in (None, "", "relevance") else sort
+    return sort or "relevance"
 
 
 class ListFilterForm(forms.Form):
@@ -212,6 +221,13 @@ class ListFilterForm(forms.Form):
 
     sort = forms.ChoiceField(
         label=_("Sort by"), choices=SORTS.items(), initial="created", required=False, widget=forms.RadioSelect
+    )
+    q = forms.CharField(
+        label=_("Words to search"),
+        max_length=200,
+        required=False,
+        help_text=_("In titles, descriptions and replies; also a ticket number, with or without #."),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     number = forms.IntegerField(label=_("Ticket code"), min_value=1, required=False)
     state = forms.ChoiceField(
@@ -239,7 +255,8 @@ class ListFilterForm(forms.Form):
         start, end = cleaned.get("created_from"), cleaned.get("created_to")
         if start and end and start > end:
             self.add_error("created_to", _("The end date comes before the start date."))
-        cleaned["sort"] = cleaned.get("sort") or "created"
+        cleaned["q"] = " ".join((cleaned.get("q") or "").split())
+        cleaned["sort"] = relevance_sort(cleaned.get("sort"), cleaned["q"], "created")
         cleaned["state"] = cleaned.get("state") or "any"
         return cleaned
 

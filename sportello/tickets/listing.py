@@ -7,10 +7,14 @@ company. No exact count is taken over the whole set.
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sportello.accounts.models import display_name_of
 from sportello.lib import keyset
+
+from . import search
 
 # What a row of the list shows (and its cursor needs): 25 tickets and their people are
 # built on every view, and the full rows are three times as many fields.
@@ -46,6 +50,9 @@ class TicketRow:
         "pk",
         "priority",
         "requester_name",
+        "search_snippet",
+        "search_snippet_is_internal",
+        "search_title",
         "status",
         "summary",
         "title",
@@ -59,6 +66,9 @@ class TicketRow:
         self.requester_name = _person_name(values, "requester")
         self.assignee_name = _person_name(values, "assignee") if values["assignee_id"] else None
         self.company_name = values.get("tenant__name")
+        # Set by search.add_snippets() when words were searched.
+        self.search_title = self.search_snippet = None
+        self.search_snippet_is_internal = False
 
 
 def _person_name(values: dict, role: str) -> str:
@@ -73,12 +83,18 @@ SORTS = {
     "priority": (("priority", "created_at", "id"), True),
     # The desk's "waiting longest": only tickets awaiting the vendor, oldest first.
     "waiting": (("awaiting_vendor_since", "id"), False),
+    # With words searched (tickets/search.py): the best matches first. The rank is computed
+    # for each matching ticket, which the company's part of the search index keeps few.
+    "relevance": (("search_rank", "id"), True),
 }
 CURSOR_SALT = "sportello.tickets.list"
 
 
 def filter_tickets(queryset, filters: dict):
-    """Applies the list's search filters (already validated by ListFilterForm)."""
+    """Applies the list's search filters (already validated by ListFilterForm); words
+    (`q`) search the messages too, never internal notes."""
+    if filters.get("q"):
+        queryset = search.search_tickets(queryset, filters["q"], include_internal=False)
     if filters.get("number"):
         queryset = queryset.filter(pk=filters["number"])
     if filters.get("state") == "open":
@@ -102,6 +118,10 @@ def _day_start(day) -> datetime:
 
 def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.Page:
     """One page of `queryset` in `sort` order, after (or, for "previous", before) `cursor`."""
+    if sort == "relevance" and "search_rank" not in queryset.query.annotations:
+        sort = "created"
+    elif sort == "relevance":
+        queryset = search.newest_matches(queryset)
     columns, descending = SORTS.get(sort, SORTS["created"])
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)
@@ -110,8 +130,29 @@ def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.P
 
 def paginate_rows(queryset, sort: str, cursor: str | None, per_page: int, *, with_company: bool = False) -> keyset.Page:
     """paginate() for the pages' lists: the page's rows as TicketRow, read as plain values
-    (with the company's name for the desk's queue)."""
-    fields = [*ROW_FIELDS, "tenant__name"] if with_company else ROW_FIELDS
+    (with the company's name for the desk's queue, and a search's rank for its cursor)."""
+    fields = [*ROW_FIELDS, "tenant__name"] if with_company else [*ROW_FIELDS]
+    if "search_rank" in queryset.query.annotations:
+        fields.append("search_rank")
     page = paginate(queryset.values(*fields), sort, cursor, per_page)
     page.rows = [TicketRow(values) for values in page.rows]
     return page
+
+
+def search_page(queryset, filters: dict, cursor: str | None, *, include_internal: bool, with_company: bool = False):
+    """The page of the list (or the desk's queue) to show, as paginate_rows() reads it,
+    words searched under SEARCH_TIMEOUT_MS with their snippets (search.add_snippets), and
+    the problem to tell the person (None, or a search stopped for taking too long: the page
+    is then empty)."""
+    words = filters.get("q")
+    try:
+        with search.time_bound(bool(words)):
+            page = paginate_rows(
+                queryset, filters["sort"], cursor, settings.TICKETS_PER_PAGE, with_company=with_company
+            )
+            if words:
+                search.add_snippets(page.rows, words, include_internal=include_internal)
+    except search.SearchTooBroad:
+        problem = _("The search found too many tickets to rank in time: add words, or narrow it with the filters.")
+        return keyset.Page([], None, None), problem
+    return page, None

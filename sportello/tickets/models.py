@@ -408,3 +408,40 @@ class ListPreference(TenantOwned):
 
     def __str__(self) -> str:
         return f"list preference of {self.user} at {self.tenant}"
+
+
+class TicketEmbedding(TenantOwned):
+    """The meaning of a closed ticket's question: a sentence embedding (float32,
+    L2-normalised), computed by a task when the ticket closes (tickets/meaning.py)."""
+
+    ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="embedding")
+    model = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"embedding of #{self.ticket_id}"
+
+
+class DeflectionQuerySet(TenantScopedQuerySet):
+    def since(self, moment):
+        return self.filter(created_at__gte=moment)
+
+
+class Deflection(TenantOwned):
+    """A new request that was not sent: on "Nuova richiesta di assistenza" the customer
+    chose a suggested closed ticket as the answer ("Già risolto?"). The vendor counts them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    ticket = models.ForeignKey(Ticket, null=True, on_delete=models.SET_NULL, related_name="deflections")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = DeflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request solved by a suggestion")
+        verbose_name_plural = _("requests solved by suggestions")
+
+    def __str__(self) -> str:
+        return f"request solved by #{self.ticket_id}"

@@ -17,8 +17,8 @@ from sportello.idempotency import services as idempotency
 from sportello.lib.errors import RuleViolation
 from sportello.ratelimits.throttles import Quota
 
-from . import emails
-from .models import Attachment, ListPreference, Message, PendingUpload, Status, Ticket
+from . import emails, meaning
+from .models import Attachment, Deflection, ListPreference, Message, PendingUpload, Status, Ticket
 
 Event = Message.Event
 
@@ -332,6 +332,10 @@ def _set_status(ticket: Ticket, actor, status: str, now) -> Message:
     change = _record(ticket, actor, Event.STATUS, ticket.status, status, now)
     old_status, ticket.status = ticket.status, status
     ticket.closed_at = now if status == Status.CLOSED else None
+    if status == Status.CLOSED and meaning.is_enabled():
+        from .tasks import embed_closed_ticket
+
+        embed_closed_ticket.enqueue(ticket.pk)
     webhooks.emit_status_change(ticket, old_status)
     return change
 
@@ -417,6 +421,13 @@ def clean_filename(name: str) -> str:
         stem, dot, extension = name.rpartition(".")
         name = (stem[:140] + dot + extension[:9]) if dot and len(extension) < 10 else name[:150]
     return name or _("attachment")
+
+
+def record_deflection(actor, ticket: Ticket) -> Deflection:
+    """Records that `actor` did not send a new request because closed ticket `ticket` of
+    their company answered it ("Già risolto?"): the vendor's count of requests solved by
+    suggestions. The view checks that the ticket is a closed one of the actor's company."""
+    return Deflection.objects.create(tenant_id=ticket.tenant_id, user=actor, ticket=ticket)
 
 
 def save_list_preference(user, tenant, params: dict) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sportello.workers.schedule import every
 
-from . import services
+from . import meaning, services
 from .models import PendingUpload
 
 
@@ -17,6 +17,12 @@ def notify_operators(kind: str, ticket_id: int, message_id: int) -> int:
     """Kept for the tasks an earlier release enqueued: gathers the operators' notice of a
     new ticket or a customer's reply (see services.notify_operators)."""
     return services.notify_operators(kind, ticket_id, message_id)
+
+
+@task(queue_name="default")
+def embed_closed_ticket(ticket_id: int) -> bool:
+    """Stores the meaning of a ticket that closed, for "Già risolto?" (meaning.embed_ticket)."""
+    return meaning.embed_ticket(ticket_id)
 
 
 @every(timedelta(hours=1))

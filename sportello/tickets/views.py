@@ -18,8 +18,9 @@ from . import services, uploads
 from .attachments import serve_attachment
 from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
-from .listing import filter_tickets, paginate, paginate_rows
+from .listing import filter_tickets, paginate, search_page
 from .models import Attachment, ListPreference, Ticket
+from .search import similar_closed_tickets_in_time
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
@@ -71,6 +72,27 @@ def new(request):
     return render(request, "tickets/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@customer_member_required
+@require_safe
+def suggestions(request):
+    """ "Già risolto?": the company's closed tickets that answer a question like the one
+    being written (title and description, sent by the form as the customer types)."""
+    text = f"{request.GET.get('title', '')}\n{request.GET.get('description', '')}"
+    found = similar_closed_tickets_in_time(text, tenant=request.tenant)
+    return render(request, "tickets/partials/suggestions.html", {"suggestions": found})
+
+
+@customer_member_required
+@require_POST
+def solved(request, number):
+    """A suggested closed ticket answered the question: the request is not sent, and the
+    portal records that a suggestion solved it."""
+    ticket = get_for_tenant_or_404(Ticket.objects.closed(), request.tenant, pk=number)
+    services.record_deflection(request.user, ticket)
+    messages.success(request, _("Glad ticket #%(number)s answered your question.") % {"number": ticket.pk})
+    return redirect("tickets:detail", number=ticket.pk)
+
+
 def _new_ticket_initial(request) -> dict:
     initial = {"email": request.user.email, "phone": request.user.phone, **erp_context(request.GET)}
     related = Ticket.objects.for_tenant(request.tenant).filter(pk=_int(request.GET.get("related"))).first()
@@ -110,7 +132,9 @@ def ticket_list(request):
     valid = form.is_bound and form.is_valid()
     filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
     tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant), filters)
-    page = paginate_rows(tickets, filters["sort"], request.GET.get("cursor"), settings.TICKETS_PER_PAGE)
+    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=False)
+    if problem:
+        messages.error(request, problem)
     query = urlencode(form.as_params()) if valid else ""
     return render(request, "tickets/list.html", {"form": form, "page": page, "query": query})
 

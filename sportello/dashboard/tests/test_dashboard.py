@@ -139,7 +139,8 @@ def test_operators_get_the_desk_widgets_and_not_the_customers(client, oscar, bob
 def test_customers_cannot_read_the_desk_widgets(client, bob, acme, login):
     login(client, bob, acme)
 
-    for kind in ("desk_status", "desk_mine", "desk_unassigned_by_area", "desk_waiting_longest", "nonexistent"):
+    desk = ("desk_status", "desk_mine", "desk_unassigned_by_area", "desk_waiting_longest", "desk_deflections")
+    for kind in (*desk, "nonexistent"):
         assert client.get(f"/dashboard/widgets/{kind}/").status_code == 404
 
 
@@ -173,3 +174,21 @@ def test_the_operators_dashboard_and_widgets_take_three_queries(
         assert client.get("/dashboard/").status_code == 200
     with django_assert_num_queries(3):
         assert client.get(f"/dashboard/widgets/{kind}/").status_code == 200
+
+
+def test_operators_see_how_many_requests_the_suggestions_solved(client, oscar, bob, acme, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.tickets.models import Deflection
+
+    now = timezone.now()
+    for days_ago in (1, 2, 20, 200, 400):
+        Deflection.objects.create(tenant=acme, user=bob, created_at=now - timedelta(days=days_ago))
+    login(client, oscar)
+
+    counts = client.get("/dashboard/widgets/desk_deflections/").text
+
+    for label, count in (("7 giorni", 2), ("30 giorni", 3), ("12 mesi", 4)):
+        assert f"{label}</th><td>{count}</td>" in counts

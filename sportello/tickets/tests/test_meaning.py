@@ -1,0 +1,52 @@
+"""Ranking "Già risolto?" by meaning: the embedding stored when a ticket closes, and used."""
+
+import pytest
+
+from sportello.testing.fixtures import make_ticket
+from sportello.testing.tasks import run_ready_tasks
+from sportello.tickets import meaning, services
+from sportello.tickets.models import Status, TicketEmbedding
+from sportello.tickets.search import similar_closed_tickets
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not meaning.is_available(), reason="the embedding model's package is not installed"),
+]
+
+
+def test_closing_a_ticket_stores_the_meaning_of_its_question(bob, oscar, acme, settings):
+    settings.SEARCH_MEANING = True
+    ticket = make_ticket(acme, bob, title="Stampante bloccata", description="La coda di stampa non si svuota.")
+    services.change_status(oscar, ticket, Status.CLOSED)
+    assert not TicketEmbedding.objects.exists()
+
+    run_ready_tasks()
+
+    stored = TicketEmbedding.objects.get()
+    assert (stored.ticket, stored.tenant, stored.model) == (ticket, acme, meaning.MODEL_NAME)
+    assert len(stored.vector) == 384 * 4
+
+
+def test_no_embedding_is_queued_when_meaning_is_off(bob, oscar, acme, settings):
+    settings.SEARCH_MEANING = False
+    ticket = make_ticket(acme, bob, title="Stampante bloccata")
+    services.change_status(oscar, ticket, Status.CLOSED)
+
+    run_ready_tasks()
+
+    assert not TicketEmbedding.objects.exists()
+
+
+def test_the_closer_meaning_comes_first(bob, oscar, acme, settings):
+    settings.SEARCH_MEANING = True
+    printer = make_ticket(acme, bob, title="Errore stampa", description="La stampante non stampa i documenti.")
+    register = make_ticket(acme, bob, title="Errore stampa registro", description="Il registro IVA non quadra.")
+    for ticket, answer in ((printer, "Riavviate lo spooler."), (register, "Ricostruite gli archivi IVA.")):
+        services.reply_as_operator(oscar, ticket, body=answer)
+        services.change_status(oscar, ticket, Status.CLOSED)
+    run_ready_tasks()
+
+    found = similar_closed_tickets("Errore stampa\nLe stampanti dell'ufficio non funzionano", tenant=acme)
+
+    assert [suggestion.ticket for suggestion in found] == [printer, register]
+    assert found[0].answer == "Riavviate lo spooler."

@@ -1,0 +1,294 @@
+"""Searching tickets by what they are about, and "Già risolto?" (issue 19), on PostgreSQL."""
+
+import re
+
+import pytest
+
+from sportello.testing.fixtures import make_ticket
+from sportello.tickets import services
+from sportello.tickets.models import Deflection, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def full_text_only(settings):
+    # Meaning is tested in test_meaning.py; here the order is the full-text one.
+    settings.SEARCH_MEANING = False
+
+
+def titles_found(client, url, **params) -> list[str]:
+    """The titles of the rows a list page shows, in order, without the search's marks."""
+    page = client.get(url, params).text
+    return [
+        re.sub(r"</?mark>", "", title) for title in re.findall(r'<td class="cell-request"><strong>(.*?)</strong>', page)
+    ]
+
+
+def solved(operator, ticket, answer: str):
+    """`ticket` answered by `operator` and closed."""
+    services.reply_as_operator(operator, ticket, body=answer)
+    services.change_status(operator, ticket, Status.CLOSED)
+    return ticket
+
+
+def test_singular_plural_and_accents_find_the_same_tickets(client, bob, acme, login):
+    make_ticket(acme, bob, title="Le fatture non arrivano al cliente", description="Nessun esito dallo SDI.")
+    make_ticket(acme, bob, title="Domanda sul magazzino", description="Perché la giacenza è negativa?")
+    make_ticket(acme, bob, title="Stampante ferma", description="Non stampa più.")
+    login(client, bob, acme)
+
+    assert titles_found(client, "/tickets/", q="fattura") == ["Le fatture non arrivano al cliente"]
+    assert titles_found(client, "/tickets/", q="FATTURE") == ["Le fatture non arrivano al cliente"]
+    assert titles_found(client, "/tickets/", q="perche giacenza") == ["Domanda sul magazzino"]
+    assert titles_found(client, "/tickets/", q="perché giacenze") == ["Domanda sul magazzino"]
+    assert titles_found(client, "/tickets/", q="antivirus") == []
+
+
+def test_a_ticket_number_with_or_without_hash_finds_the_ticket(client, bob, acme, login):
+    wanted = make_ticket(acme, bob, title="Registro IVA")
+    make_ticket(acme, bob, title="Altro")
+    login(client, bob, acme)
+
+    assert titles_found(client, "/tickets/", q=f"#{wanted.pk}") == ["Registro IVA"]
+    assert titles_found(client, "/tickets/", q=str(wanted.pk)) == ["Registro IVA"]
+
+
+def test_words_of_the_replies_are_found_and_highlighted(client, bob, oscar, acme, login):
+    ticket = make_ticket(acme, bob, title="Problema", description="Qualcosa non va.")
+    services.reply_as_operator(oscar, ticket, body="Aggiornate il certificato del DDT e riprovate.")
+    login(client, bob, acme)
+
+    page = client.get("/tickets/", {"q": "certificati"}).text
+
+    assert "Aggiornate il <mark>certificato</mark> del DDT" in page
+
+
+def test_a_new_message_is_searchable_at_once(client, bob, acme, login):
+    ticket = make_ticket(acme, bob, title="Problema", description="Qualcosa non va.")
+    login(client, bob, acme)
+    assert titles_found(client, "/tickets/", q="inventario") == []
+
+    services.reply_as_customer(bob, ticket, body="Succede durante l'inventario di fine anno.")
+
+    assert titles_found(client, "/tickets/", q="inventario") == ["Problema"]
+
+
+def test_another_companys_tickets_never_appear(client, bob, eve, oscar, acme, globex, login):
+    make_ticket(acme, bob, title="Antivirus di ACME", description="Blocca il gestionale.")
+    globex_ticket = make_ticket(globex, eve, title="Antivirus di Globex", description="Blocca il gestionale.")
+    solved(oscar, globex_ticket, "Escludete la cartella del gestionale dalla scansione.")
+    login(client, bob, acme)
+
+    assert titles_found(client, "/tickets/", q="antivirus gestionale") == ["Antivirus di ACME"]
+    assert titles_found(client, "/tickets/", q=f"#{globex_ticket.pk}") == []
+    suggestions = client.get("/tickets/new/suggestions/", {"title": "antivirus", "description": "blocca gestionale"})
+    assert suggestions.status_code == 200
+    assert "Globex" not in suggestions.text and "scansione" not in suggestions.text
+
+
+def test_internal_notes_never_reach_customers_but_operators_find_them_marked(client, bob, oscar, acme, login):
+    ticket = make_ticket(acme, bob, title="Stampa lenta", description="La stampa del DDT è lenta.")
+    services.reply_as_operator(oscar, ticket, body="Cliente moroso, stampa dopo il pagamento.", internal=True)
+    login(client, bob, acme)
+
+    assert titles_found(client, "/tickets/", q="moroso") == []
+    page = client.get("/tickets/", {"q": "stampa"}).text
+    assert "moroso" not in page and "Nota interna" not in page
+
+    login(client, oscar)
+    page = client.get("/desk/", {"q": "moroso"}).text
+    assert "Cliente <mark>moroso</mark>" in page and "Nota interna" in page
+
+
+def test_snippets_are_escaped(client, bob, acme, login):
+    ticket = make_ticket(acme, bob, title="<b>Fattura</b> & co", description="Vedi sotto.")
+    services.reply_as_customer(bob, ticket, body="<script>alert('fattura')</script> <img src=x onerror=alert(1)>")
+    login(client, bob, acme)
+
+    page = client.get("/tickets/", {"q": "fattura"}).text
+
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>" not in page
+    assert "&lt;b&gt;<mark>Fattura</mark>&lt;/b&gt; &amp; co" in page
+
+
+def test_a_forged_mark_in_a_message_stays_text(client, bob, acme, login):
+    ticket = make_ticket(acme, bob, title="Magazzino", description="Vedi sotto.")
+    services.reply_as_customer(bob, ticket, body="giacenza \ue000<script>x</script>\ue001")
+    login(client, bob, acme)
+
+    page = client.get("/tickets/", {"q": "giacenza"}).text
+
+    assert "<script>x" not in page
+    assert page.count("<mark>") == page.count("</mark>") == 1 and "<mark>giacenza</mark>" in page
+
+
+def test_search_keeps_the_other_filters_and_the_pages(client, bob, acme, login, settings):
+    settings.TICKETS_PER_PAGE = 5
+    for index in range(7):
+        make_ticket(acme, bob, title=f"Antivirus {index}", description="Aggiornamento antivirus fallito.")
+    other = make_ticket(acme, bob, title="Antivirus chiuso", description="Antivirus.")
+    services.reply_as_customer(bob, other, body="Risolto", close=False)
+    make_ticket(acme, bob, title="Stampante", description="Inceppata.")
+    login(client, bob, acme)
+
+    first = client.get("/tickets/", {"q": "antivirus"}).text
+    cursor = re.search(r'href="\?[^"]*cursor=([^"&]+)', first).group(1)
+    second = client.get(f"/tickets/?q=antivirus&cursor={cursor}").text
+    numbers = [set(re.findall(r'class="ticket-number">#(\d+)<', page)) for page in (first, second)]
+
+    assert len(numbers[0]) == 5 and len(numbers[1]) == 3 and not numbers[0] & numbers[1]
+    assert titles_found(client, "/tickets/", q="antivirus", priority=3) == []
+    assert titles_found(client, "/tickets/", q="antivirus", sort="created")[0] == "Antivirus chiuso"
+
+
+def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, login, django_assert_num_queries):
+    for index in range(3):
+        ticket = make_ticket(acme, bob, title=f"Registro IVA {index}", description="Stampa del registro IVA.")
+        services.reply_as_customer(bob, ticket, body="Il registro IVA non quadra.")
+    login(client, bob, acme)
+    client.get("/tickets/", {"q": "registro"})
+
+    # Session and user, membership, the page of tickets, the snippets of the page, and the
+    # search's time bound (a savepoint here, SET LOCAL statement_timeout, its release).
+    with django_assert_num_queries(8):
+        client.get("/tickets/", {"q": "registro"})
+    with django_assert_num_queries(8):
+        client.get("/tickets/", {"q": "registri iva"})
+
+
+def test_the_desk_searches_every_company_and_filters_by_company(client, bob, eve, oscar, acme, globex, login):
+    make_ticket(acme, bob, title="Fatturazione elettronica ACME")
+    make_ticket(globex, eve, title="Fatturazione elettronica Globex")
+    login(client, oscar)
+
+    assert set(titles_found(client, "/desk/", q="fatturazione")) == {
+        "Fatturazione elettronica ACME",
+        "Fatturazione elettronica Globex",
+    }
+    assert titles_found(client, "/desk/", q="fatturazione", company="globex") == ["Fatturazione elettronica Globex"]
+
+
+# --- "Già risolto?" ------------------------------------------------------------------------
+
+
+def test_suggestions_show_closed_tickets_of_the_company_with_the_operators_answer(client, bob, oscar, acme, login):
+    answered = solved(
+        oscar,
+        make_ticket(acme, bob, title="Fattura scartata dallo SDI", description="Scarto per codice destinatario."),
+        "Correggete il codice destinatario nell'anagrafica cliente e reinviate.",
+    )
+    make_ticket(acme, bob, title="Fattura scartata ancora aperta", description="Scarto.")
+    login(client, bob, acme)
+
+    page = client.get("/tickets/new/suggestions/", {"title": "fatture scartate", "description": ""}).text
+
+    assert "Fattura scartata dallo SDI" in page and "ancora aperta" not in page
+    assert "Correggete il codice destinatario" in page
+    assert f'href="/tickets/{answered.pk}/" target="_blank" rel="noopener"' in page
+
+
+def test_no_words_no_suggestions(client, bob, acme, login):
+    login(client, bob, acme)
+
+    assert client.get("/tickets/new/suggestions/", {"title": "", "description": ""}).text.strip() == ""
+
+
+def test_choosing_a_suggestion_records_a_deflection(client, bob, oscar, acme, login):
+    answered = solved(oscar, make_ticket(acme, bob, title="Antivirus"), "Escludete la cartella.")
+    login(client, bob, acme)
+
+    response = client.post(f"/tickets/new/solved/{answered.pk}/")
+
+    assert response.status_code == 302 and response.url == f"/tickets/{answered.pk}/"
+    deflection = Deflection.objects.get()
+    assert (deflection.tenant, deflection.user, deflection.ticket) == (acme, bob, answered)
+
+
+def test_an_open_or_foreign_ticket_records_no_deflection(client, bob, eve, oscar, acme, globex, login):
+    open_ticket = make_ticket(acme, bob, title="Aperto")
+    foreign = solved(oscar, make_ticket(globex, eve, title="Di Globex"), "Risposta.")
+    login(client, bob, acme)
+
+    assert client.post(f"/tickets/new/solved/{open_ticket.pk}/").status_code == 404
+    assert client.post(f"/tickets/new/solved/{foreign.pk}/").status_code == 404
+    assert not Deflection.objects.exists()
+
+
+def test_the_desk_shows_similar_closed_tickets_of_every_company(client, bob, eve, oscar, acme, globex, login):
+    current = make_ticket(acme, bob, title="Stampante di rete non stampa", description="Coda di stampa bloccata.")
+    solved(
+        oscar,
+        make_ticket(globex, eve, title="Stampante non stampa", description="Coda bloccata."),
+        "Riavviate lo spooler.",
+    )
+    login(client, oscar)
+
+    page = client.get(f"/desk/tickets/{current.pk}/similar/").text
+
+    assert "Stampante non stampa" in page and "Riavviate lo spooler." in page and "Globex" in page
+    assert f"#{current.pk}<" not in page
+
+
+def test_a_search_past_its_time_is_stopped(settings):
+    from django.db import connection
+
+    from sportello.tickets.search import SearchTooBroad, time_bound
+
+    settings.SEARCH_TIMEOUT_MS = 20
+    with pytest.raises(SearchTooBroad), time_bound(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.5)")
+    with time_bound(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, settings, monkeypatch):
+    from django.db import connection
+
+    from sportello.tickets import search
+
+    def slow_snippets(rows, text, include_internal):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+
+    make_ticket(acme, bob, title="Fattura")
+    settings.SEARCH_TIMEOUT_MS = 20
+    monkeypatch.setattr(search, "add_snippets", slow_snippets)
+    login(client, bob, acme)
+
+    page = client.get("/tickets/", {"q": "fattura"}).text
+
+    assert "aggiungi parole" in page and titles_found(client, "/tickets/", q="fattura") == []
+
+
+def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, login, settings, monkeypatch):
+    from django.db import connection
+
+    from sportello.tickets import search
+
+    def slow_candidates(tickets, text, count):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+
+    solved(oscar, make_ticket(acme, bob, title="Antivirus"), "Escludete la cartella.")
+    settings.SEARCH_TIMEOUT_MS = 20
+    monkeypatch.setattr(search, "_candidates", slow_candidates)
+    login(client, bob, acme)
+
+    response = client.get("/tickets/new/suggestions/", {"title": "antivirus", "description": ""})
+
+    assert response.status_code == 200 and response.text.strip() == ""
+
+
+def test_relevance_ranks_the_newest_matches_only(client, bob, acme, login, monkeypatch):
+    from sportello.tickets import search
+
+    old = make_ticket(acme, bob, title="Magazzino magazzino magazzino", description="Magazzino.")
+    newer = [make_ticket(acme, bob, title=f"Magazzino {n}", description="Altro.") for n in range(3)]
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    login(client, bob, acme)
+
+    found = titles_found(client, "/tickets/", q="magazzino")
+
+    assert old.title not in found and sorted(found) == sorted(ticket.title for ticket in newer)
+    assert titles_found(client, "/tickets/", q="magazzino", sort="created")[-1] == old.title
