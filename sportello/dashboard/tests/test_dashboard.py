@@ -159,7 +159,9 @@ def test_the_customers_dashboard_and_widgets_take_four_queries(
         assert client.get(f"/dashboard/widgets/{kind}/").status_code == 200
 
 
-@pytest.mark.parametrize("kind", ["desk_status", "desk_mine", "desk_unassigned_by_area", "desk_waiting_longest"])
+@pytest.mark.parametrize(
+    "kind", ["desk_status", "desk_mine", "desk_unassigned_by_area", "desk_waiting_longest", "desk_deflections"]
+)
 def test_the_operators_dashboard_and_widgets_take_three_queries(
     client, oscar, bob, acme, login, kind, django_assert_num_queries
 ):
