@@ -37,17 +37,18 @@ def expected_order(queryset, sort: str) -> list[int]:
     return list(queryset.order_by(*(f"-{c}" if descending else c for c in columns)).values_list("pk", flat=True))
 
 
+@pytest.mark.parametrize("per_page", [PER_PAGE, PER_PAGE + 1], ids=["even-page", "odd-page"])
 @pytest.mark.parametrize("sort", SORTS)
-def test_pages_forward_and_back_cover_every_row_once_even_with_ties(tied_tickets, sort):
+def test_pages_forward_and_back_cover_every_row_once_even_with_ties(tied_tickets, sort, per_page):
     expected = expected_order(tied_tickets, sort)
     # At most one page per row: a cursor that fails to move on ends the test, not the suite.
     most_pages = len(expected) + 1
-    pages, page = [], paginate(tied_tickets, sort, None, PER_PAGE)
+    pages, page = [], paginate(tied_tickets, sort, None, per_page)
     for _ in range(most_pages):
         pages.append([t.pk for t in page.rows])
         if not page.next_cursor:
             break
-        page = paginate(tied_tickets, sort, page.next_cursor, PER_PAGE)
+        page = paginate(tied_tickets, sort, page.next_cursor, per_page)
     else:
         pytest.fail(f"still a next page after {most_pages} pages")
     assert [pk for rows in pages for pk in rows] == expected
@@ -56,7 +57,7 @@ def test_pages_forward_and_back_cover_every_row_once_even_with_ties(tied_tickets
     for _ in range(most_pages):
         if not page.previous_cursor:
             break
-        page = paginate(tied_tickets, sort, page.previous_cursor, PER_PAGE)
+        page = paginate(tied_tickets, sort, page.previous_cursor, per_page)
         back.insert(0, [t.pk for t in page.rows])
         # A page reached going back still leads forward again.
         assert page.next_cursor
