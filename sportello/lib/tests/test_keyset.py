@@ -67,6 +67,18 @@ def test_pages_forward_and_back_cover_every_row_once_even_with_ties(tied_tickets
     assert page.previous_cursor is None
 
 
+def test_going_back_to_a_first_page_that_lost_a_row_offers_no_page_before_it(tied_tickets):
+    first = paginate(tied_tickets, "created", None, PER_PAGE)
+    second = paginate(tied_tickets, "created", first.next_cursor, PER_PAGE)
+    Ticket.objects.filter(pk=first.rows[0].pk).delete()
+
+    back = paginate(tied_tickets, "created", second.previous_cursor, PER_PAGE)
+
+    assert [t.pk for t in back.rows] == [t.pk for t in first.rows[1:]]
+    assert back.previous_cursor is None
+    assert back.next_cursor
+
+
 def test_a_cursor_of_one_sort_given_to_another_shows_the_first_page(tied_tickets):
     # "created" orders by two columns, "priority" by three: the cursor cannot be applied.
     created_cursor = paginate(tied_tickets, "created", None, PER_PAGE).next_cursor
