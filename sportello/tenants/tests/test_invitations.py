@@ -105,6 +105,21 @@ def test_withdrawing_ends_the_invitation_and_its_temporary_credentials(client, a
     assert "scadute" in response.text
 
 
+def test_withdrawing_one_of_two_invitations_keeps_the_temporary_credentials_for_the_other(
+    client, alice, acme, eve, globex, login, mailbox
+):
+    login(client, alice, acme)
+    client.post(INVITE, {"email": "wanted@example.com", "role": Role.TECHNICIAN})
+    password = _temporary_password(mailbox, "wanted@example.com")
+    login(Client(), eve, globex).post(INVITE, {"email": "wanted@example.com", "role": Role.TECHNICIAN})
+    invitation = Invitation.objects.get(tenant=acme)
+
+    client.post(f"/tenant/invitations/{invitation.public_id}/withdraw/")
+
+    response = Client().post("/account/login/", {"email": "wanted@example.com", "password": password})
+    assert response.status_code == 302 and "scadute" not in response.text
+
+
 def test_the_role_of_a_pending_invitation_can_be_changed(client, alice, acme, login):
     login(client, alice, acme)
     client.post(INVITE, {"email": "later@example.com", "role": Role.TECHNICIAN})
