@@ -60,12 +60,13 @@ def test_a_companys_invitations_have_a_daily_quota(alice, acme, settings, clock)
             "/tenant/invitations/new/", {"email": f"nuovo{number}@acme.example.com", "role": "technician"}
         )
 
-    clock.shift(timedelta(minutes=30))
+    clock.shift(timedelta(minutes=59, seconds=59))
     response = sign_in(Client(), alice, acme).post(
         "/tenant/invitations/new/", {"email": "uno.in.piu@acme.example.com", "role": "technician"}
     )
 
     assert response.status_code == 400
     assert "inviato oggi 2 inviti" in response.text
-    # The day's window opened with the first invitation: 23 hours and a half to go, said in whole hours.
+    # The day's window opened with the first invitation: 23 hours and a second to go, said
+    # in whole hours, rounded up.
     assert "riprova tra 24 ore" in response.text
