@@ -70,3 +70,8 @@ def test_a_companys_invitations_have_a_daily_quota(alice, acme, settings, clock)
     # The day's window opened with the first invitation: 23 hours and a second to go, said
     # in whole hours, rounded up.
     assert "riprova tra 24 ore" in response.text
+    clock.shift(timedelta(seconds=2))  # now a second short of 23 hours
+    response = sign_in(Client(), alice, acme).post(
+        "/tenant/invitations/new/", {"email": "uno.in.piu@acme.example.com", "role": "technician"}
+    )
+    assert "riprova tra 23 ore" in response.text
