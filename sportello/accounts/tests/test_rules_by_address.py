@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from sportello.accounts import services
 from sportello.accounts.models import LoginCode
-from sportello.accounts.services import CodeCheck
+from sportello.accounts.services import CodeCheck, FirstFactor
 from sportello.lib.audit import Audit
 from sportello.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 
 # The limits of sportello.accounts.services, written out: a change to them shows here.
+SIGN_INS_PER_ADDRESS = 30
 CODES_PER_ADDRESS = 10
 RECOVERIES_PER_ADDRESS = 3
 ATTACKER = Audit("web", ip_address="198.51.100.66", user_agent="curl/8")
@@ -51,3 +52,15 @@ def test_recovery_requests_for_many_addresses_from_one_client_are_limited(mailbo
     assert services.request_password_reset("bob@acme.example.com", audit=ATTACKER) > 0
     # Another client asking for the same address is answered at once.
     assert services.request_password_reset("bob@acme.example.com", audit=ELSEWHERE) == 0
+
+
+def test_wrong_passwords_for_many_people_from_one_address_slow_that_address_down():
+    def sign_in(email, audit):
+        return services.check_password_step(email, "wrong", device_token=None, audit=audit)[0]
+
+    # One try each: no account reaches its own limit (5), only the address does.
+    answers = [sign_in(f"someone{n}@acme.example.com", ATTACKER) for n in range(SIGN_INS_PER_ADDRESS)]
+    assert answers == [FirstFactor.WRONG] * SIGN_INS_PER_ADDRESS
+
+    assert sign_in("one.more@acme.example.com", ATTACKER) == FirstFactor.THROTTLED
+    assert sign_in("one.more@acme.example.com", ELSEWHERE) == FirstFactor.WRONG
