@@ -11,11 +11,12 @@ from sportello.accounts import services
 from sportello.accounts.models import LoginCode
 from sportello.accounts.services import CodeCheck, FirstFactor
 from sportello.lib.audit import Audit
-from sportello.testing.fixtures import make_user
+from sportello.testing.fixtures import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 # The limits of sportello.accounts.services, written out: a change to them shows here.
+SIGN_INS_PER_ACCOUNT = 5
 SIGN_INS_PER_ADDRESS = 30
 CODES_PER_ADDRESS = 10
 RECOVERIES_PER_ADDRESS = 3
@@ -64,3 +65,14 @@ def test_wrong_passwords_for_many_people_from_one_address_slow_that_address_down
 
     assert sign_in("one.more@acme.example.com", ATTACKER) == FirstFactor.THROTTLED
     assert sign_in("one.more@acme.example.com", ELSEWHERE) == FirstFactor.WRONG
+
+
+def test_five_wrong_passwords_slow_the_account_down_whatever_the_addresses(bob):
+    def sign_in(password, number):
+        audit = Audit("web", ip_address=f"198.51.100.{number}")
+        return services.check_password_step(bob.email, password, device_token=None, audit=audit)[0]
+
+    answers = [sign_in("wrong", n) for n in range(SIGN_INS_PER_ACCOUNT - 1)]
+    assert answers == [FirstFactor.WRONG] * (SIGN_INS_PER_ACCOUNT - 1)
+    assert sign_in("wrong", 50) == FirstFactor.WRONG  # the fifth
+    assert sign_in(PASSWORD, 51) == FirstFactor.THROTTLED
