@@ -270,3 +270,9 @@ def test_a_notify_operators_task_left_by_an_earlier_release_still_tells_the_oper
 
     [mail] = [mail for mail in mailbox.all() if "Scritta prima del rilascio" in mail.text]
     assert mail.envelope_to == [oscar.email] and "Risposta del cliente" in mail.subject
+
+
+def test_a_notify_operators_task_for_a_message_that_is_gone_does_nothing(acme, bob):
+    ticket = make_ticket(acme, bob)
+
+    assert services.notify_operators("ticket_customer_reply", ticket.pk, 10**9) == 0
