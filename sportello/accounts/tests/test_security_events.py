@@ -95,3 +95,13 @@ def test_removing_devices_is_logged_against_their_owner_by_whoever_removed_them(
         (bob, bob, "198.51.100.12", "all (2)"),
     ]
     assert not TrustedDevice.objects.filter(user=bob).exists()
+
+
+def test_a_long_detail_and_address_are_cut_to_what_the_log_keeps(bob):
+    event = services.record_event(
+        Event.ROLE_CHANGED, audit=Audit("web"), user=bob, email="A" * 300 + "@example.com", detail="x" * 300
+    )
+
+    event.refresh_from_db()
+    assert (len(event.detail), len(event.email)) == (255, 254)
+    assert event.email == ("a" * 300 + "@example.com")[:254]
