@@ -74,11 +74,11 @@ class LongestFirst:
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database. At the end of the run, before it is dropped, other
     sessions on it get 10 s to end (a server thread ending its request, a worker process
-    stopping). Then this process's own connections still open are closed: one opened
-    under another context (asgiref keeps Django's connections per context, and the
-    Playwright fixtures run the tests inside one of their own) is out of reach of
-    `connections.close_all()` here. Any other session still open is named in a warning
-    and ended too, so that the database is dropped rather than left behind."""
+    stopping). Then this process's own connections still open are closed: under
+    pytest-xdist one was left idle after the last test's ROLLBACK, out of reach of
+    `connections.close_all()` here (most likely opened under another context: asgiref
+    keeps Django's connections per context). Any other session still open is named in a
+    warning and ended too, so that the database is dropped rather than left behind."""
     yield
     from django.db import connection
 
