@@ -114,11 +114,12 @@ class WorkerProcess:
 
     def end_database_connections(self) -> int:
         """pg_terminate_backend on this worker's own connections (found by their
-        application_name) and no other; returns how many were ended."""
+        application_name, in this test database: another pytest-xdist worker's test may
+        run a worker of the same name) and no other; returns how many were ended."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE application_name = %s AND pid <> pg_backend_pid()",
+                "WHERE application_name = %s AND datname = current_database() AND pid <> pg_backend_pid()",
                 [f"sportello-worker {self.worker_id}"[:63]],
             )
             return cursor.fetchone()[0]

@@ -25,9 +25,13 @@ from sportello.accounts.models import SecurityEvent
 from sportello.notifications.models import OutboundEmail
 from sportello.testing.browser_http import Form, HTTPBrowser
 from sportello.testing.hosts import CLIENT_ADDRESSES, CUSTOMERS, PASSWORD, SETTINGS, WEB_HOSTS, WEB_PORT, Cluster
+from sportello.testing.reports import report
 from sportello.tickets.models import Message, Ticket
 from sportello.workers.models import WorkerHeartbeat
 
+# Under pytest-xdist, `--dist loadfile` (the Makefile's) runs every test of this module in one
+# worker, one after the other, on one cluster; conftest.py sends the module first, as the
+# longest piece of work.
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root (CI and `make test` as root)")
 
 GETS = 1000
@@ -54,12 +58,6 @@ class Answer:
     host: str  # the web host that answered (the balancer's X-Upstream), or the error
     retried_by_balancer: bool
     cut_off: bool  # the first answer was cut off mid-response, and the client asked again
-
-
-def report(config, line: str) -> None:
-    """Prints `line` on the terminal even while pytest captures the output."""
-    with config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
-        print(f"\n{line}")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from sportello.accounts import services
 from sportello.accounts.models import LoginCode, SecurityEvent, TrustedDevice
+from sportello.lib.audit import Audit
 from sportello.testing.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +272,15 @@ def test_an_inactive_account_cannot_sign_in(client, bob):
     response = enter_password(client, bob)
 
     assert "E-mail o password non corretti." in response.text
+
+
+def test_a_code_with_more_wrong_tries_than_now_allowed_stays_dead(bob, settings):
+    # The limit was lowered while the code was alive: the right digits no longer open it.
+    login_code = LoginCode(user=bob, expires_at=timezone.now() + timedelta(minutes=10), failed_attempts=4)
+    login_code.set_code("123456")
+    login_code.save()
+    settings.LOGIN_CODE_MAX_ATTEMPTS = 3
+
+    outcome = services.check_login_code(bob, "123456", audit=Audit("web", ip_address="192.0.2.7"))
+
+    assert outcome == (services.CodeCheck.EXHAUSTED, 0)

@@ -4,11 +4,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from sportello.accounts import services as accounts_services
 from sportello.accounts.models import SecurityEvent, User
+from sportello.idempotency.models import IdempotencyKey
+from sportello.lib.audit import Audit
+from sportello.tenants import services
 from sportello.tenants.models import Invitation, Membership, Role, Tenant
 
 pytestmark = pytest.mark.django_db
 INVITE = "/tenant/invitations/new/"
+AUDIT = Audit("web", ip_address="192.0.2.6")
 
 
 def test_inviting_a_new_person_sends_the_two_emails_of_the_manual(client, alice, acme, login, mailbox):
@@ -105,6 +110,21 @@ def test_withdrawing_ends_the_invitation_and_its_temporary_credentials(client, a
     assert "scadute" in response.text
 
 
+def test_withdrawing_one_of_two_invitations_keeps_the_temporary_credentials_for_the_other(
+    client, alice, acme, eve, globex, login, mailbox
+):
+    login(client, alice, acme)
+    client.post(INVITE, {"email": "wanted@example.com", "role": Role.TECHNICIAN})
+    password = _temporary_password(mailbox, "wanted@example.com")
+    login(Client(), eve, globex).post(INVITE, {"email": "wanted@example.com", "role": Role.TECHNICIAN})
+    invitation = Invitation.objects.get(tenant=acme)
+
+    client.post(f"/tenant/invitations/{invitation.public_id}/withdraw/")
+
+    response = Client().post("/account/login/", {"email": "wanted@example.com", "password": password})
+    assert response.status_code == 302 and "scadute" not in response.text
+
+
 def test_the_role_of_a_pending_invitation_can_be_changed(client, alice, acme, login):
     login(client, alice, acme)
     client.post(INVITE, {"email": "later@example.com", "role": Role.TECHNICIAN})
@@ -195,3 +215,33 @@ def _temporary_password(mailbox, address) -> str:
     mail = mailbox.last(address, "credenziali provvisorie")
     [line] = [line for line in mail.text.splitlines() if line.startswith("Password provvisoria:")]
     return line.split(":", 1)[1].strip()
+
+
+@pytest.mark.parametrize("change", ["resend", "withdraw", "accept"])
+def test_an_invitation_change_whose_log_line_cannot_be_written_is_not_made(
+    alice, acme, eve, mailbox, monkeypatch, change
+):
+    invitation = services.invite(alice, acme, eve.email, Role.TECHNICIAN, audit=AUDIT)
+    sent = invitation.last_sent_at
+    monkeypatch.setattr(accounts_services, "record_event", refuse_to_log)
+
+    with pytest.raises(LogDown):
+        if change == "resend":
+            services.resend_invitation(alice, invitation, audit=AUDIT, idempotency_key="resend-1")
+        elif change == "withdraw":
+            services.withdraw_invitation(alice, invitation, audit=AUDIT)
+        else:
+            services.accept_invitation(eve, invitation, audit=AUDIT)
+
+    invitation.refresh_from_db()
+    assert invitation.is_pending and invitation.last_sent_at == sent
+    assert not Membership.objects.filter(tenant=acme, user=eve).exists()
+    assert not IdempotencyKey.objects.exists()
+
+
+class LogDown(Exception):
+    """The security log cannot be written (the database refused the row)."""
+
+
+def refuse_to_log(*args, **kwargs):
+    raise LogDown

@@ -3,7 +3,10 @@
 import pytest
 from django.test import Client
 
+from sportello.accounts import services as accounts_services
 from sportello.accounts.models import SecurityEvent
+from sportello.lib.audit import Audit
+from sportello.tenants import services
 from sportello.tenants.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +103,32 @@ def test_the_security_log_shows_the_company_and_its_people_only(client, alice, b
 
     assert bob.email in page.text
     assert eve.email not in page.text
+
+
+class LogDown(Exception):
+    """The security log cannot be written (the database refused the row)."""
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda alice, bob, acme, audit: services.change_role(
+            alice, Membership.objects.get(user=bob), Role.ADMINISTRATOR, audit=audit
+        ),
+        lambda alice, bob, acme, audit: services.remove_member(alice, Membership.objects.get(user=bob), audit=audit),
+        lambda alice, bob, acme, audit: services.set_tenant_active(alice, acme, False, audit=audit),
+    ],
+    ids=["role", "removal", "deactivation"],
+)
+def test_a_change_whose_log_line_cannot_be_written_is_not_made(alice, bob, acme, monkeypatch, change):
+    def refuse(*args, **kwargs):
+        raise LogDown
+
+    monkeypatch.setattr(accounts_services, "record_event", refuse)
+
+    with pytest.raises(LogDown):
+        change(alice, bob, acme, Audit("web", ip_address="192.0.2.5"))
+
+    acme.refresh_from_db()
+    assert acme.is_active
+    assert Membership.objects.get(user=bob).role == Role.TECHNICIAN

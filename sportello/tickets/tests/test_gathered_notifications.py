@@ -270,3 +270,24 @@ def test_a_notify_operators_task_left_by_an_earlier_release_still_tells_the_oper
 
     [mail] = [mail for mail in mailbox.all() if "Scritta prima del rilascio" in mail.text]
     assert mail.envelope_to == [oscar.email] and "Risposta del cliente" in mail.subject
+
+
+def test_a_notify_operators_task_for_a_message_that_is_gone_does_nothing(acme, bob):
+    ticket = make_ticket(acme, bob)
+
+    assert services.notify_operators("ticket_customer_reply", ticket.pk, 10**9) == 0
+
+
+def test_a_notify_operators_task_for_a_new_ticket_left_by_an_earlier_release_tells_of_a_new_ticket(
+    acme, bob, oscar, mailbox
+):
+    from sportello.tickets.tasks import notify_operators
+
+    ticket = make_ticket(acme, bob, title="Aperto prima del rilascio")
+    first = ticket.messages.order_by("id").first()
+    before = len(mailbox.all())
+
+    notify_operators.enqueue("ticket_new_for_operators", ticket.pk, first.pk)
+
+    [mail] = [mail for mail in mailbox.all()[before:] if mail.envelope_to == [oscar.email]]
+    assert "Risposta del cliente" not in mail.subject and "Aperto prima del rilascio" in mail.subject

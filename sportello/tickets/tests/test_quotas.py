@@ -1,6 +1,8 @@
 """The portal is not a mail relay: quotas on what a customer and a company may send
 (issue 14, item 6), with a clear message when one is reached."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
@@ -12,7 +14,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
 
 def test_a_person_opens_at_most_the_hourly_quota_of_tickets(bob, acme, settings, clock):
-    from datetime import timedelta
 
     settings.TICKETS_PER_PERSON_PER_HOUR = limit = 3
     client = sign_in(Client(), bob, acme)
@@ -52,16 +53,25 @@ def test_replies_have_an_hourly_quota_per_person(bob, acme, settings):
     assert not Message.objects.filter(body="Oltre la quota").exists()
 
 
-def test_a_companys_invitations_have_a_daily_quota(alice, acme, settings):
+def test_a_companys_invitations_have_a_daily_quota(alice, acme, settings, clock):
     settings.INVITATIONS_PER_COMPANY_PER_DAY = 2
     for number in range(2):
         sign_in(Client(), alice, acme).post(
             "/tenant/invitations/new/", {"email": f"nuovo{number}@acme.example.com", "role": "technician"}
         )
 
+    clock.shift(timedelta(minutes=59, seconds=59))
     response = sign_in(Client(), alice, acme).post(
         "/tenant/invitations/new/", {"email": "uno.in.piu@acme.example.com", "role": "technician"}
     )
 
     assert response.status_code == 400
-    assert "inviti" in response.text
+    assert "inviato oggi 2 inviti" in response.text
+    # The day's window opened with the first invitation: 23 hours and a second to go, said
+    # in whole hours, rounded up.
+    assert "riprova tra 24 ore" in response.text
+    clock.shift(timedelta(seconds=2))  # now a second short of 23 hours
+    response = sign_in(Client(), alice, acme).post(
+        "/tenant/invitations/new/", {"email": "uno.in.piu@acme.example.com", "role": "technician"}
+    )
+    assert "riprova tra 23 ore" in response.text
