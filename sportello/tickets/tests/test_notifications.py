@@ -69,6 +69,18 @@ def test_confirmations_are_sent_once_a_day_per_address_and_a_few_addresses_a_day
     assert len(others) == settings.CONTACT_CONFIRMATIONS_PER_DAY - 1
 
 
+def test_an_unconfirmed_address_is_asked_again_once_its_day_is_over(bob, acme, mailbox, clock):
+    make_ticket(acme, bob, email="ufficio@acme.example.com")
+    clock.shift(timedelta(hours=23))
+    make_ticket(acme, bob, email="ufficio@acme.example.com")
+    assert len(mailbox.to("ufficio@acme.example.com")) == 1
+
+    clock.shift(timedelta(hours=2))
+    make_ticket(acme, bob, email="ufficio@acme.example.com")
+
+    assert len(mailbox.to("ufficio@acme.example.com")) == 2
+
+
 def test_operators_hear_of_unassigned_tickets_of_their_areas_then_only_the_assignee(bob, acme, oscar, mailbox):
     systems = make_user("sys@vendor.example.com", "Sara", "Sistemi", is_operator=True)
     OperatorArea.objects.create(user=systems, area=Area.SYSTEMS)
