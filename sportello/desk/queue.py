@@ -43,8 +43,10 @@ def filter_queue(queryset, filters: dict, operator):
         term = filters["company"].strip()
         companies = Tenant.objects.filter(Q(name__icontains=term) | Q(vat_number__icontains=term.replace(" ", "")))
         queryset = queryset.filter(tenant__in=companies.values("pk")[:200])
-    if filters.get("q"):
-        queryset = search.search_tickets(queryset, filters["q"], include_internal=True)
+    if filters.get("q"):  # last: the newest matches are those of the filtered queue
+        queryset = search.search_tickets(
+            queryset, filters["q"], include_internal=True, newest_only=filters.get("sort") == "relevance"
+        )
     return queryset
 
 

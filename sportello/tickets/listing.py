@@ -93,8 +93,6 @@ CURSOR_SALT = "sportello.tickets.list"
 def filter_tickets(queryset, filters: dict):
     """Applies the list's search filters (already validated by ListFilterForm); words
     (`q`) search the messages too, never internal notes."""
-    if filters.get("q"):
-        queryset = search.search_tickets(queryset, filters["q"], include_internal=False)
     if filters.get("number"):
         queryset = queryset.filter(pk=filters["number"])
     if filters.get("state") == "open":
@@ -109,6 +107,10 @@ def filter_tickets(queryset, filters: dict):
         queryset = queryset.filter(created_at__gte=_day_start(filters["created_from"]))
     if filters.get("created_to"):
         queryset = queryset.filter(created_at__lt=_day_start(filters["created_to"]) + timezone.timedelta(days=1))
+    if filters.get("q"):  # last: the newest matches are those of the filtered list
+        queryset = search.search_tickets(
+            queryset, filters["q"], include_internal=False, newest_only=filters.get("sort") == "relevance"
+        )
     return queryset
 
 
@@ -120,8 +122,6 @@ def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.P
     """One page of `queryset` in `sort` order, after (or, for "previous", before) `cursor`."""
     if sort == "relevance" and "search_rank" not in queryset.query.annotations:
         sort = "created"
-    elif sort == "relevance":
-        queryset = search.newest_matches(queryset)
     columns, descending = SORTS.get(sort, SORTS["created"])
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)

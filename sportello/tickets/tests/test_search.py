@@ -149,11 +149,13 @@ def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, l
     login(client, bob, acme)
     client.get("/tickets/", {"q": "registro"})
 
-    # Session and user, membership, the page of tickets, the snippets of the page, and the
-    # search's time bound (a savepoint here, SET LOCAL statement_timeout, its release).
-    with django_assert_num_queries(8):
+    # Session and user, membership, the newest matches (those among the newest tickets,
+    # then, as they are fewer than the window, the others), the page of tickets, the
+    # snippets of the page, and the search's time bound (a savepoint here, SET LOCAL
+    # statement_timeout and work_mem, the release).
+    with django_assert_num_queries(10):
         client.get("/tickets/", {"q": "registro"})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get("/tickets/", {"q": "registri iva"})
 
 
@@ -280,8 +282,16 @@ def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, l
     assert response.status_code == 200 and response.text.strip() == ""
 
 
-def test_relevance_ranks_the_newest_matches_only(client, bob, acme, login, monkeypatch):
+# The newest matches are found by reading the list's newest tickets (WALK of them), then,
+# when those hold too few, by asking the indexes for the older ones: both steps are tried.
+walks = pytest.mark.parametrize("walk", [2, 10_000], ids=["older-ones-from-the-indexes", "newest-read-in-order"])
+
+
+@walks
+def test_relevance_ranks_the_newest_matches_only(client, bob, acme, login, monkeypatch, walk):
     from sportello.tickets import search
+
+    monkeypatch.setattr(search, "WALK", walk)
 
     old = make_ticket(acme, bob, title="Magazzino magazzino magazzino", description="Magazzino.")
     newer = [make_ticket(acme, bob, title=f"Magazzino {n}", description="Altro.") for n in range(3)]
@@ -292,3 +302,43 @@ def test_relevance_ranks_the_newest_matches_only(client, bob, acme, login, monke
 
     assert old.title not in found and sorted(found) == sorted(ticket.title for ticket in newer)
     assert titles_found(client, "/tickets/", q="magazzino", sort="created")[-1] == old.title
+
+
+@walks
+def test_relevance_finds_a_match_older_than_the_window_of_newest_tickets(client, bob, acme, login, monkeypatch, walk):
+    # The window is the newest *matches*, not the newest tickets of which some match: the
+    # window's subquery renames the table, and its condition must follow (search.TicketSQL).
+    from sportello.tickets import search
+
+    monkeypatch.setattr(search, "WALK", walk)
+
+    old = make_ticket(acme, bob, title="Giacenze di magazzino errate", description="Dopo l'inventario.")
+    for n in range(3):
+        make_ticket(acme, bob, title=f"Stampante {n}", description="Non stampa.")
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    login(client, bob, acme)
+
+    assert titles_found(client, "/tickets/", q="magazzino") == [old.title]
+
+
+@walks
+def test_suggestions_find_a_solved_ticket_older_than_the_window_of_newest_tickets(
+    client, bob, oscar, acme, login, monkeypatch, walk
+):
+    from sportello.tickets import search
+
+    monkeypatch.setattr(search, "WALK", walk)
+
+    answered = solved(
+        oscar,
+        make_ticket(acme, bob, title="Giacenze di magazzino errate", description="Dopo l'inventario."),
+        "Ricalcolate i progressivi di magazzino.",
+    )
+    for n in range(3):
+        solved(oscar, make_ticket(acme, bob, title=f"Stampante {n}", description="Non stampa."), "Riavviate.")
+    monkeypatch.setattr(search, "SIMILAR_WINDOW", 3)
+    login(client, bob, acme)
+
+    page = client.get("/tickets/new/suggestions/", {"title": "magazzino", "description": "giacenze"}).text
+
+    assert answered.title in page
