@@ -50,7 +50,7 @@ TITLE_OPTIONS = f"{MARKS}, HighlightAll=true"
 # word (a third of a million tickets on the desk) cannot be fast.
 RANK_WINDOW = 200
 # "Già risolto?" ranks the newest closed tickets that share a word with the request.
-SIMILAR_WINDOW = 1000
+SIMILAR_WINDOW = 300
 # How many of a list's newest tickets are read, down its ordered index, to find the newest
 # matches (newest_matching()); a word found in fewer of them is looked up in the indexes.
 WALK = 10_000
