@@ -342,3 +342,19 @@ def test_suggestions_find_a_solved_ticket_older_than_the_window_of_newest_ticket
     page = client.get("/tickets/new/suggestions/", {"title": "magazzino", "description": "giacenze"}).text
 
     assert answered.title in page
+
+
+def test_a_scope_that_cannot_hold_a_ticket_has_no_newest_matches(acme, bob):
+    from django.db.models import BooleanField
+
+    from sportello.tickets import search
+    from sportello.tickets.models import Ticket
+
+    make_ticket(acme, bob, title="Magazzino", description="Giacenze.")
+    match = search.TicketSQL(
+        "{ticket}.search_document @@ plainto_tsquery('sportello_italian', %s)", ["magazzino"], BooleanField()
+    )
+
+    assert search.newest_matching(Ticket.objects.none(), match, 5) == []
+    assert search.newest_matching(Ticket.objects.filter(tenant__in=[]), match, 5) == []
+    assert len(search.newest_matching(Ticket.objects.all(), match, 5)) == 1
