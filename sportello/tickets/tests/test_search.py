@@ -358,3 +358,27 @@ def test_a_scope_that_cannot_hold_a_ticket_has_no_newest_matches(acme, bob):
     assert search.newest_matching(Ticket.objects.none(), match, 5) == []
     assert search.newest_matching(Ticket.objects.filter(tenant__in=[]), match, 5) == []
     assert len(search.newest_matching(Ticket.objects.all(), match, 5)) == 1
+
+
+@walks
+@pytest.mark.parametrize("company_walks", [10, 1], ids=["each-company-walked", "companies-walked-together"])
+def test_the_desks_window_over_several_companies_holds_their_newest_matches(
+    client, bob, eve, oscar, acme, globex, login, monkeypatch, walk, company_walks
+):
+    from sportello.tickets import search
+
+    make_ticket(acme, bob, title="Magazzino ACME vecchio", description="Giacenze.")
+    make_ticket(globex, eve, title="Magazzino Globex", description="Giacenze.")
+    for n in range(3):
+        make_ticket(acme, bob, title=f"Stampante {n}", description="Non stampa.")
+    make_ticket(globex, eve, title="Magazzino Globex nuovo", description="Giacenze.")
+    monkeypatch.setattr(search, "WALK", walk)
+    monkeypatch.setattr(search, "COMPANY_WALKS", company_walks)
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    login(client, oscar)
+
+    found = titles_found(client, "/desk/", q="magazzino", company="IT0", state="any")  # both VAT numbers
+
+    assert sorted(found) == ["Magazzino Globex", "Magazzino Globex nuovo"]
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    assert len(titles_found(client, "/desk/", q="magazzino", company="IT0", state="any")) == 3
