@@ -170,7 +170,7 @@ class TicketSQL(Expression):
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name(self.ticket.alias)
-        return self.template.format(ticket=table), self.params
+        return f"({self.template.format(ticket=table)})", self.params  # parenthesised, as RawSQL is
 
 
 def newest_matching(scope, match, size: int, *, companies: list[int] | None = None) -> list[int]:
