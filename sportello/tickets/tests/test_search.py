@@ -149,11 +149,11 @@ def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, l
     login(client, bob, acme)
     client.get("/tickets/", {"q": "registro"})
 
-    # Session and user, membership, the page of tickets, the snippets of the page, and the
+    # Session, user with their membership, the page of tickets, the snippets of the page, and the
     # search's time bound (a savepoint here, SET LOCAL statement_timeout, its release).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/tickets/", {"q": "registro"})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/tickets/", {"q": "registri iva"})
 
 
