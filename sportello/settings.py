@@ -196,6 +196,8 @@ else:
             "LOCATION": "sportello_cache",
         }
     }
+    # Django's database sessions, read back by a statement written once (accounts.session_store).
+    SESSION_ENGINE = "sportello.accounts.session_store"
 
 AUTH_USER_MODEL = "accounts.User"
 # ModelBackend, reading the person with their membership of the session's company in one query.
