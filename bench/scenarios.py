@@ -37,6 +37,7 @@ DEPTH = 0.8
 
 def _session_for(user, tenant_id=None) -> tuple[str, str]:
     """(session key, encoded data) of a signed-in session, as `SessionStore` writes it."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -44,7 +45,7 @@ def _session_for(user, tenant_id=None) -> tuple[str, str]:
 
     data = {
         SESSION_KEY: str(user.pk),
-        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
         HASH_SESSION_KEY: user.get_session_auth_hash(),
     }
     if tenant_id is not None:

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sportello.accounts.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.LanguageMiddleware",
     "sportello.api.middleware.ApiMiddleware",
     "sportello.accounts.middleware.PrivatePagesMiddleware",
@@ -196,8 +196,12 @@ else:
             "LOCATION": "sportello_cache",
         }
     }
+    # Django's database sessions, read back by a statement written once (accounts.session_store).
+    SESSION_ENGINE = "sportello.accounts.session_store"
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend, reading the person with their membership of the session's company in one query.
+AUTHENTICATION_BACKENDS = ["sportello.accounts.backends.AccountBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

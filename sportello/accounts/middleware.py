@@ -1,9 +1,41 @@
-"""Middleware of the accounts app: the interface language, and pages of a signed-in person
-kept out of every cache."""
+"""Middleware of the accounts app: the signed-in person, the interface language, and pages
+of a signed-in person kept out of every cache."""
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import middleware as auth_middleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+
+from sportello.tenants.middleware import SESSION_KEY as TENANT_SESSION_KEY
+
+from .backends import ACCOUNT_BACKEND, LEGACY_BACKEND, session_tenant
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, but the person is read with their membership of the session's company in
+    one query (backends.AccountBackend) instead of two. Django's auth.get_user() still reads
+    and verifies the session: its backend, the account active, the session hash (a changed
+    password ends the other sessions)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))
+
+
+def get_user(request):
+    if not hasattr(request, "_cached_user"):
+        session = request.session
+        if session.get(auth.BACKEND_SESSION_KEY) == LEGACY_BACKEND:
+            # A session signed in before AccountBackend: the same check, under its new name.
+            session[auth.BACKEND_SESSION_KEY] = ACCOUNT_BACKEND
+        token = session_tenant.set(session.get(TENANT_SESSION_KEY))
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            session_tenant.reset(token)
+    return request._cached_user
 
 
 class LanguageMiddleware:

@@ -17,6 +17,7 @@ from sportello.access import public, signed_in_required
 from sportello.lib.audit import Audit
 
 from . import flow, services
+from .backends import ACCOUNT_BACKEND
 from .forms import ActivationForm, AvatarForm, ChangePasswordForm, CodeForm, LoginForm, ProfileForm, RecoveryForm
 from .forms import SetPasswordForm as RecoverySetPasswordForm
 from .models import TrustedDevice, User
@@ -46,7 +47,7 @@ def _landing(next_url: str) -> str:
 def _complete_login(request, user: User, next_url: str, *, trust_device: bool = False):
     """The second factor is done (or skipped on a trusted device): log in for real."""
     flow.forget_pending(request)
-    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth.login(request, user, backend=ACCOUNT_BACKEND)
     audit = Audit.of(request)
     services.record_event(services.Event.LOGIN_SUCCEEDED, audit=audit, user=user, actor=user)
     response = redirect(_landing(next_url))

@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from sportello.accounts.models import User
+from sportello.lib.shared_cache import refreshed_ahead
 from sportello.tenants.models import Tenant
 from sportello.tickets import search
 from sportello.tickets.listing import filter_tickets
@@ -61,9 +62,11 @@ def filter_queue(queryset, filters: dict, operator):
     return queryset
 
 
-COUNTS_KEY = "desk:status_counts"
-OPERATORS_KEY = "desk:operator_choices"
-ASSIGNABLE_KEY = "desk:assignable_operators"
+# Kept as (value, fresh until) by lib.shared_cache (":2": not the plain values an earlier
+# release kept under the old keys, which its processes may still read during a deploy).
+COUNTS_KEY = "desk:status_counts:2"
+OPERATORS_KEY = "desk:operator_choices:2"
+ASSIGNABLE_KEY = "desk:assignable_operators:2"
 OPERATORS_CACHE_SECONDS = 60
 # What the lists of operators show or filter by: a change to any of these forgets them.
 OPERATOR_FIELDS = {"is_operator", "is_active", "activated_at", "first_name", "last_name", "email"}
@@ -75,28 +78,29 @@ def queue_facts() -> tuple[dict, list[tuple[int, str]]]:
     """What every queue page shows besides its rows: the tickets per status and the
     operators of the "Operatore" filter (id, name). Both are kept a few seconds in the
     shared cache and read back with one query; working them out on every view is what
-    makes queues slow."""
+    makes queues slow. Once stale, one process works each out again while the others
+    keep showing the stale one (lib.shared_cache): not every worker at the same moment."""
     found = cache.get_many([COUNTS_KEY, OPERATORS_KEY])
-    counts = found.get(COUNTS_KEY)
-    if counts is None:
-        counts = _count()
-        cache.set(COUNTS_KEY, counts, COUNTS_CACHE_SECONDS)
-    operators = found.get(OPERATORS_KEY)
-    if operators is None:
-        operators = User.objects.operators(include_inactive=True).order_by("first_name", "last_name").name_choices()
-        cache.set(OPERATORS_KEY, operators, OPERATORS_CACHE_SECONDS)
+    counts = refreshed_ahead(COUNTS_KEY, _count, COUNTS_CACHE_SECONDS, entry=found.get(COUNTS_KEY))
+    operators = refreshed_ahead(
+        OPERATORS_KEY, _operator_choices, OPERATORS_CACHE_SECONDS, entry=found.get(OPERATORS_KEY)
+    )
     return counts, operators
+
+
+def _operator_choices() -> list[tuple[int, str]]:
+    return User.objects.operators(include_inactive=True).order_by("first_name", "last_name").name_choices()
 
 
 def assignable_operators() -> list[tuple[int, str]]:
     """The operators a ticket can be assigned to ("Assegna a"), as (id, name) in name order:
     kept a minute in the shared cache like the queue's, so a ticket's page reads one cache
     row instead of the accounts. Forgotten as soon as an operator changes (forget_operators)."""
-    operators = cache.get(ASSIGNABLE_KEY)
-    if operators is None:
-        operators = User.objects.operators().order_by("first_name", "last_name").name_choices()
-        cache.set(ASSIGNABLE_KEY, operators, OPERATORS_CACHE_SECONDS)
-    return operators
+    return refreshed_ahead(
+        ASSIGNABLE_KEY,
+        lambda: User.objects.operators().order_by("first_name", "last_name").name_choices(),
+        OPERATORS_CACHE_SECONDS,
+    )
 
 
 def forget_operators(sender, instance, update_fields=None, **kwargs) -> None:

@@ -145,17 +145,17 @@ def test_customers_cannot_read_the_desk_widgets(client, bob, acme, login):
 
 
 @pytest.mark.parametrize("kind", ["ticket_list", "ticket_status"])
-def test_the_customers_dashboard_and_widgets_take_four_queries(
+def test_the_customers_dashboard_and_widgets_take_three_queries(
     client, bob, acme, login, kind, django_assert_num_queries
 ):
     make_ticket(acme, bob)
     login(client, bob, acme)
     client.post("/dashboard/layout/", layout(item(kind=kind)))
 
-    # session, person, membership and company, then the layout or the widget's own query
-    with django_assert_num_queries(4):
+    # session, person with their membership and company, then the layout or the widget's own query
+    with django_assert_num_queries(3):
         assert client.get("/dashboard/").status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(f"/dashboard/widgets/{kind}/").status_code == 200
 
 

@@ -1,5 +1,6 @@
 """`{% menu_section as section %}`: which entry of the left menu the current page belongs to.
 `{% fixed_url name %}`: the address of a page without arguments, for the menu and top bar.
+`{% fixed_static path %}`: the address of a static file, for the head of every page.
 
 Each URL name belongs to the section of its namespace (`tickets:detail` to "tickets"),
 unless it is listed below, for the namespaces whose pages fall under several entries."""
@@ -7,6 +8,9 @@ unless it is listed below, for the namespaces whose pages fall under several ent
 from functools import lru_cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 register = template.Library()
@@ -58,3 +62,21 @@ def fixed_url(name: str) -> str:
 @lru_cache(maxsize=64)
 def _reversed(name: str, prefix: str) -> str:
     return reverse(name)
+
+
+@register.simple_tag
+def fixed_static(path: str) -> str:
+    """`{% static path %}`, worked out once per process: with the manifest storage each is a
+    lookup of the hashed name, a quote and a join, and the head of every page writes six."""
+    return _static(path)
+
+
+@lru_cache(maxsize=64)
+def _static(path: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static(setting, **kwargs) -> None:
+    if setting in ("STORAGES", "STATIC_URL"):
+        _static.cache_clear()

@@ -161,8 +161,8 @@ def test_the_choice_pages_run_a_fixed_number_of_queries(bob, acme, django_assert
     signed_in = sign_in(Client(), bob, acme)
     link = unsubscribe_url(bob.email, [Category.OPERATOR_REPLY]).removeprefix(SITE)
 
-    # session, user, membership (the company of the menu), the choices
-    with django_assert_num_queries(4):
+    # session, user with their membership (the company of the menu), the choices
+    with django_assert_num_queries(3):
         assert signed_in.get("/account/notifications/").status_code == 200
     # the account of the address (customer or operator), the choices
     with django_assert_num_queries(2):

@@ -267,13 +267,13 @@ def test_the_time_said_for_closing_is_never_refused(client, bob, acme, login, cl
     assert fresh.status == Status.CLOSED
 
 
-def test_the_detail_page_takes_nine_queries(client, bob, oscar, acme, ticket, login, django_assert_num_queries):
+def test_the_detail_page_takes_eight_queries(client, bob, oscar, acme, ticket, login, django_assert_num_queries):
     services.reply_as_operator(oscar, ticket, body="Eccomi", files=[], internal=False)
     login(client, bob, acme)
     client.get(url(ticket))
 
-    # session, person, membership and company, the ticket (people joined), the messages,
+    # session, person with their membership and company, the ticket (people joined), the messages,
     # their authors, their attachments, the saved filters (the link back to the list), the
     # company's people (the contact person's select)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(url(ticket)).status_code == 200

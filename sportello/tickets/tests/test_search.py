@@ -149,13 +149,13 @@ def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, l
     login(client, bob, acme)
     client.get("/tickets/", {"q": "registro"})
 
-    # Session and user, membership, the newest matches (those among the newest tickets,
-    # then, as they are fewer than the window, the others), the page of tickets, the
-    # snippets of the page, and the search's time bound (a savepoint here, SET LOCAL
+    # Session, user with their membership, the newest matches (those among the newest
+    # tickets, then, as they are fewer than the window, the others), the page of tickets,
+    # the snippets of the page, and the search's time bound (a savepoint here, SET LOCAL
     # statement_timeout and work_mem, the release).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get("/tickets/", {"q": "registro"})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get("/tickets/", {"q": "registri iva"})
 
 
