@@ -178,6 +178,18 @@ def test_a_new_code_waits_for_the_cool_down_and_retires_the_old_one(client, bob,
         assert enter_code(client, second).status_code == 302
 
 
+def test_the_cool_down_left_is_counted_in_whole_seconds_rounded_up(client, bob, mailbox):
+    with time_machine.travel(timezone.localtime(), tick=False) as clock:
+        enter_password(client, bob)
+        clock.shift(timedelta(seconds=0.5))
+
+        assert services.code_resend_wait(bob) == settings.LOGIN_CODE_RESEND_SECONDS  # 59.5 s: "60"
+        clock.shift(timedelta(seconds=settings.LOGIN_CODE_RESEND_SECONDS - 1))
+        assert services.code_resend_wait(bob) == 1  # half a second left
+        clock.shift(timedelta(seconds=0.5))
+        assert services.code_resend_wait(bob) == 0
+
+
 def test_the_code_page_without_a_password_first_sends_back_to_the_login(client):
     response = client.get(CODE)
 

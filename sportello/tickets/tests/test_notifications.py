@@ -69,6 +69,20 @@ def test_confirmations_are_sent_once_a_day_per_address_and_a_few_addresses_a_day
     assert len(others) == settings.CONTACT_CONFIRMATIONS_PER_DAY - 1
 
 
+def test_the_quota_of_addresses_to_confirm_lasts_a_whole_day(bob, acme, mailbox, clock):
+    for number in range(settings.CONTACT_CONFIRMATIONS_PER_DAY + 1):
+        make_ticket(acme, bob, email=f"altro{number}@example.net")
+    assert not mailbox.to(f"altro{settings.CONTACT_CONFIRMATIONS_PER_DAY}@example.net"), "the quota is full"
+
+    clock.shift(timedelta(hours=23, minutes=30))
+    make_ticket(acme, bob, email="ancora@example.net")
+    assert not mailbox.to("ancora@example.net"), "the day has not ended: the quota still holds"
+
+    clock.shift(timedelta(minutes=31))
+    make_ticket(acme, bob, email="domani@example.net")
+    assert mailbox.to("domani@example.net")
+
+
 def test_an_unconfirmed_address_is_asked_again_once_its_day_is_over(bob, acme, mailbox, clock):
     make_ticket(acme, bob, email="ufficio@acme.example.com")
     clock.shift(timedelta(hours=23))
