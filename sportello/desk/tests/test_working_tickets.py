@@ -58,6 +58,18 @@ def test_an_operator_assigns_the_ticket_to_another(client, oscar, victor, ticket
     assert "Oscar Orlando ha assegnato il ticket a Victor Valli." in client.get(desk(ticket)).text
 
 
+@pytest.mark.parametrize("status", [Status.POSTPONED, Status.IN_DEVELOPMENT, Status.WAITING])
+def test_assigning_a_ticket_already_worked_keeps_its_status(client, oscar, victor, ticket, login, status):
+    services.assign(oscar, ticket, oscar)
+    services.change_status(oscar, ticket, status)
+    login(client, oscar)
+
+    client.post(desk(ticket, "assign/"), {"operator": victor.pk})
+
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.status) == (victor, status)
+
+
 def test_assign_to_lists_the_operators_as_they_are_now(client, oscar, ticket, login):
     login(client, oscar)
     assert "Nora Nuova" not in client.get(desk(ticket)).text  # the list is cached from here

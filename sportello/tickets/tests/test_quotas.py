@@ -28,6 +28,17 @@ def test_a_person_opens_at_most_the_hourly_quota_of_tickets(bob, acme, settings,
     assert client.post("/tickets/new/", ticket_data(title="Dopo un'ora")).status_code == 302
 
 
+def test_the_wait_is_told_in_whole_minutes_rounded_up(bob, acme, settings, clock):
+    settings.TICKETS_PER_PERSON_PER_HOUR = 1
+    client = sign_in(Client(), bob, acme)
+    client.post("/tickets/new/", ticket_data(title="Domanda"))
+    clock.shift(timedelta(seconds=30))  # 59 minutes 30 seconds left
+
+    refused = client.post("/tickets/new/", ticket_data(title="Ancora una"))
+
+    assert refused.status_code == 400 and "60 minuti" in refused.text
+
+
 def test_a_company_has_a_quota_of_its_own_across_its_people(bob, alice, acme, globex, eve, settings):
     settings.TICKETS_PER_COMPANY_PER_HOUR = 2
     for person in (bob, alice):
