@@ -5,10 +5,14 @@ goes in as a query parameter (hence the `noqa: S608`).
 
 On PostgreSQL every ticket and every message carries a stored `search_document`
 (migration 0007: the `italian` configuration behind `unaccent`, GIN-indexed with the
-company first). Three readers use it:
+company first), and each ticket the words of its replies and of its notes too
+(`public_document`, `notes_document`, migration 0009). These columns are not model fields:
+`TicketSQL` writes them against the table's alias in the query being compiled. Three
+readers use them:
 
 - `search_tickets()`: the customers' list and the desk's queue, words and/or a ticket
-  number, combined with the lists' other filters and keyset pages; ranked.
+  number, combined with the lists' other filters and keyset pages; ranked among the
+  newest matches (`newest_matching()`, bounded however common the words).
 - `add_snippets()`: the page's rows get their title and best matching passage with the
   words highlighted, built from escaped text only.
 - `similar_closed_tickets()`: "Già risolto?" on a new request (one company) and the desk's
