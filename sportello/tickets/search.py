@@ -148,9 +148,10 @@ def search_tickets(queryset, text: str, *, include_internal: bool, newest_only: 
         rank = f"(CASE WHEN {{ticket}}.id = %s THEN {NUMBER_BONUS} ELSE 0 END + {rank})"
         rank_params = [number, *rank_params]
     match = TicketSQL(f"({condition})", params, BooleanField())
-    found = queryset.filter(match)
-    if newest_only:
-        found = found.filter(pk__in=newest_matching(queryset, match, RANK_WINDOW, companies=companies))
+    if newest_only:  # the window's tickets are matches already: not tested again
+        found = queryset.filter(pk__in=newest_matching(queryset, match, RANK_WINDOW, companies=companies))
+    else:
+        found = queryset.filter(match)
     return found.annotate(search_rank=TicketSQL(f"{rank}::float8", rank_params, FloatField()))
 
 
@@ -379,15 +380,11 @@ def _candidates(tickets, text: str, count: int) -> list:
     fields = ["id", "tenant_id", "title", "summary", "closed_at", "created_at", "area"]
     if is_full_text():
         match = TicketSQL(f"{{ticket}}.search_document @@ {ANY_WORDS_TSQUERY}", [text], BooleanField())
-        found = (
-            tickets.filter(pk__in=newest_matching(tickets, match, SIMILAR_WINDOW))
-            .filter(match)
-            .annotate(
-                # Normalised by the document's length (1 + log), so that a long description
-                # that names every word once does not beat a short one about the question.
-                search_rank=TicketSQL(
-                    f"ts_rank({{ticket}}.search_document, {ANY_WORDS_TSQUERY}, 1)::float8", [text], FloatField()
-                )
+        found = tickets.filter(pk__in=newest_matching(tickets, match, SIMILAR_WINDOW)).annotate(
+            # Normalised by the document's length (1 + log), so that a long description
+            # that names every word once does not beat a short one about the question.
+            search_rank=TicketSQL(
+                f"ts_rank({{ticket}}.search_document, {ANY_WORDS_TSQUERY}, 1)::float8", [text], FloatField()
             )
         )
         return list(found.only(*fields).order_by("-search_rank", "-id")[:count])
