@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sportello.access import customer_member_required
 from sportello.idempotency.web import key_of
+from sportello.lib.compiled import CompiledQuery
 from sportello.lib.errors import RuleViolation
 from sportello.tenants.models import get_for_tenant_or_404
 
@@ -116,9 +117,18 @@ def _int(value) -> int:
 # --- the list ("Elenco richieste di assistenza") --------------------------------------
 
 
+# The filters a person saved, read by the list and every ticket's page (its "back" link):
+# SQL written once per process (lib.compiled).
+SAVED_PARAMS = CompiledQuery(
+    lambda tenant, user: ListPreference.objects.for_tenant(tenant).filter(user=user).values_list("params")[:1],
+    "tenant",
+    "user",
+)
+
+
 def _saved_params(request) -> dict:
-    preference = ListPreference.objects.for_tenant(request.tenant).filter(user=request.user).first()
-    return preference.params if preference else {}
+    found = SAVED_PARAMS.rows(tenant=request.tenant.pk, user=request.user.pk)
+    return found[0][0] if found else {}
 
 
 @customer_member_required

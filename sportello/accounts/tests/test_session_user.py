@@ -2,17 +2,15 @@
 company, in one query whose SQL is written once per process (accounts.backends.AccountBackend),
 and Django still verifies the session: its backend, the account active, the session hash."""
 
-from unittest import mock
-
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sportello.accounts.backends import ACCOUNT_BACKEND, LEGACY_BACKEND
 from sportello.accounts.models import User
 from sportello.tenants.models import Membership
+from sportello.testing.compiled import models_compiled
 
 DASHBOARD = "/dashboard/"
 
@@ -75,20 +73,6 @@ def test_a_session_signed_in_before_the_account_backend_stays_signed_in(client, 
 
     assert client.get(DASHBOARD).status_code == 200
     assert client.session[BACKEND_SESSION_KEY] == ACCOUNT_BACKEND
-
-
-def models_compiled(client, path: str) -> set:
-    """The models of the queries whose SQL the ORM wrote while answering `path`."""
-    compiled = set()
-
-    def as_sql(compiler, *args, **kwargs):
-        compiled.add(compiler.query.model)
-        return real_as_sql(compiler, *args, **kwargs)
-
-    real_as_sql = SQLCompiler.as_sql
-    with mock.patch.object(SQLCompiler, "as_sql", as_sql):
-        assert client.get(path).status_code == 200
-    return compiled
 
 
 def test_the_persons_sql_is_written_once_per_process(client, bob, acme, oscar, login):

@@ -10,8 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sportello.testing.compiled import models_compiled
 from sportello.testing.fixtures import make_ticket
-from sportello.tickets.models import Priority, RequestType, Status, Ticket
+from sportello.tickets.models import ListPreference, Priority, RequestType, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 LIST = "/tickets/"
@@ -162,6 +163,15 @@ def test_the_chosen_filters_come_back_at_the_next_visit_and_login(client, bob, a
     assert re.search(r'value="closed"[^>]*checked', later)
     others = login(Client(), alice, acme).get(LIST).text
     assert "<strong>aperto</strong>" in others, "each person keeps their own choice"
+
+
+def test_the_saved_filters_sql_is_written_once_per_process(client, bob, acme, login):
+    login(client, bob, acme)
+    client.post("/tickets/search/", {"state": "closed", "sort": "priority"})
+    client.get(LIST)
+
+    assert ListPreference not in models_compiled(client, LIST)
+    assert 'value="closed"' in client.get(LIST).text
 
 
 def test_reading_the_list_with_filters_in_the_address_does_not_change_the_saved_ones(client, bob, acme, login):
