@@ -21,6 +21,7 @@ from django.db.models import Model, QuerySet
 # Negative numbers, each argument its own: no key takes them, so one found in the compiled
 # parameters is the argument's place.
 _PLACEHOLDER = -7_300_000_001
+BIGINT_RANGE = (-(2**63), 2**63 - 1)
 
 
 class CompiledQuery:
@@ -42,7 +43,8 @@ class CompiledQuery:
 
     def instances(self, models: Sequence[type[Model]], **values) -> list[list[Model]]:
         """Each row as the instances of `models` it holds one after the other (the queryset
-        reads each with fields_of()), made as the ORM makes them (Model.from_db)."""
+        reads each with fields_of()), made as the ORM makes them (Model.from_db); None for
+        one read through a relation that was null (its primary key null: a LEFT JOIN)."""
         using = self._using()
         return [_models_of(row, using, models) for row in self._run(using, values)]
 
@@ -52,6 +54,9 @@ class CompiledQuery:
         params = list(template)
         for name, indexes in places:
             value = int(values[name])
+            if not BIGINT_RANGE[0] <= value <= BIGINT_RANGE[1]:
+                # No key is out of a 64-bit range: as the ORM, match nothing (no query).
+                return []
             for index in indexes:
                 params[index] = value
         connection = connections[using]
@@ -103,10 +108,12 @@ def fields_of(model: type[Model], prefix: str = "") -> list[str]:
     return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
 
 
-def _models_of(row: Sequence, using: str, models: Sequence[type[Model]]) -> list[Model]:
+def _models_of(row: Sequence, using: str, models: Sequence[type[Model]]) -> list[Model | None]:
     found, start = [], 0
     for model in models:
-        width = len(model._meta.concrete_fields)
-        found.append(model.from_db(using, None, row[start : start + width]))
-        start += width
+        fields = model._meta.concrete_fields
+        values = row[start : start + len(fields)]
+        pk = values[fields.index(model._meta.pk)]
+        found.append(None if pk is None else model.from_db(using, None, values))
+        start += len(fields)
     return found

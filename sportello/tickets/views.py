@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,15 +21,16 @@ from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
 from .listing import filter_tickets, paginate, search_page
 from .models import Attachment, ListPreference, Ticket
+from .reading import ticket_of_company
 from .search import similar_closed_tickets_in_time
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
-    """The ticket `number` of the current company, or 404 (also for another company's)."""
-    ticket = get_for_tenant_or_404(
-        Ticket.objects.select_related("requester", "contact_person", "assignee"), request.tenant, pk=number
-    )
-    ticket.tenant = request.tenant  # the same company, already read: not read again
+    """The ticket `number` of the current company with its people, or 404 (also for
+    another company's); its company is the request's, not read again."""
+    ticket = ticket_of_company(request.tenant, number)
+    if ticket is None:
+        raise Http404
     return ticket
 
 
