@@ -1,12 +1,13 @@
 """A ticket read for its page (the customers' and the operators'), with its people and, for
-the desk, its company, by SQL the ORM writes once per process (lib.compiled): what
-select_related() reads, without building the query with three joins on every view."""
+the desk, its company, and the options of its contact person, by SQL the ORM writes once per
+process (lib.compiled): what select_related() reads, without building the query with three
+joins on every view."""
 
-from sportello.accounts.models import User
+from sportello.accounts.models import NAME_CHOICE_FIELDS, User, name_choices_of
 from sportello.lib.compiled import CompiledQuery, fields_of
 from sportello.tenants.models import Tenant
 
-from .models import Ticket
+from .models import Ticket, contact_people_of
 
 # The ticket's people, in the order their fields follow the ticket's in a row.
 PEOPLE = ("requester", "contact_person", "assignee")
@@ -25,6 +26,14 @@ ANY_COMPANY = CompiledQuery(
     )[:1],
     "number",
 )
+
+CONTACT_PEOPLE = CompiledQuery(lambda tenant: contact_people_of(tenant).values_list(*NAME_CHOICE_FIELDS), "tenant")
+
+
+def contact_choices(ticket: Ticket) -> list[tuple[int, str]]:
+    """The "Persona di riferimento" select's options: possible_contact_people() as
+    name_choices() gives them."""
+    return name_choices_of(CONTACT_PEOPLE.rows(tenant=ticket.tenant_id))
 
 
 def ticket_of_company(tenant: Tenant, number: int) -> Ticket | None:

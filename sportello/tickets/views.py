@@ -21,7 +21,7 @@ from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
 from .listing import filter_tickets, paginate, search_page
 from .models import Attachment, ListPreference, Ticket
-from .reading import ticket_of_company
+from .reading import contact_choices, ticket_of_company
 from .search import similar_closed_tickets_in_time
 
 
@@ -172,7 +172,7 @@ def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
         "form": form,
         "back_url": f"{reverse('tickets:list')}?{urlencode(_saved_params(request))}",
         "accepts_replies": ticket.accepts_customer_replies(),
-        "contact_choices": ticket.possible_contact_people().name_choices(),
+        "contact_choices": contact_choices(ticket),
         "reopen_days": settings.TICKET_REOPEN_DAYS,
     }
 

@@ -2,9 +2,10 @@
 reads them, by SQL the ORM writes once per process, and 404 for another company's or a
 number no ticket has."""
 
+from sportello.accounts.models import User
 from sportello.testing.compiled import models_compiled
 from sportello.tickets.models import Ticket
-from sportello.tickets.reading import ticket_of_any_company, ticket_of_company
+from sportello.tickets.reading import contact_choices, ticket_of_any_company, ticket_of_company
 
 
 def test_a_ticket_comes_with_its_people_as_select_related_reads_them(acme, bob, alice, oscar, ticket):
@@ -50,3 +51,15 @@ def test_a_number_no_ticket_has_answers_404(client, bob, acme, oscar, ticket, lo
 
     login(client, oscar)
     assert client.get(f"/desk/tickets/{2**70}/").status_code == 404
+
+
+def test_the_contact_persons_options_are_the_companys_people_by_name(acme, alice, bob, eve, ticket):
+    assert contact_choices(ticket) == ticket.possible_contact_people().name_choices()
+    assert [name for _pk, name in contact_choices(ticket)] == ["Alice Amato", "Bob Bruni"]
+
+
+def test_the_ticket_pages_sql_is_written_once_per_process(client, bob, acme, ticket, login):
+    login(client, bob, acme)
+    client.get(f"/tickets/{ticket.pk}/")
+
+    assert User not in models_compiled(client, f"/tickets/{ticket.pk}/")
