@@ -138,13 +138,28 @@ def _operator_ticket(number: int) -> Ticket:
     return ticket
 
 
+def queue_tickets(filters: dict, operator: int | None = None):
+    """Every company's tickets that the queue's filters leave (`operator`: the id of the
+    one whose tickets are "Mine")."""
+    return filter_queue(Ticket.objects.all(), filters, operator)
+
+
 @operator_required
 @require_safe
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
-    tickets = filter_queue(Ticket.objects.all(), filters, request.user)
-    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=True, with_company=True)
+    # The operator is an argument of the SQL only when "Mine" uses them.
+    operator = {"operator": request.user.pk} if filters.get("mine") else {}
+    page, problem = search_page(
+        queue_tickets,
+        operator,
+        filters,
+        request.GET.get("cursor"),
+        include_internal=True,
+        with_company=True,
+        fixed=not filters.get("company"),  # the companies matching the name are read first
+    )
     if problem:
         messages.error(request, problem)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})

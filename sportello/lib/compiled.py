@@ -25,21 +25,30 @@ BIGINT_RANGE = (-(2**63), 2**63 - 1)
 
 
 class CompiledQuery:
-    """`build(**placeholders)` → a values_list() queryset whose arguments are the
-    `arguments` named. rows(**values) runs it: a list of tuples, as values_list() gives
-    them; instances(models, **values): each row as model instances, when the queryset reads
-    them with fields_of(). Both raise ValueError when a value is not an integer (as the ORM
-    does), and KeyError when one is missing; the first run raises ValueError when an
-    argument is not a plain parameter of the compiled SQL."""
+    """`build(**placeholders)` → a values() or values_list() queryset whose arguments are
+    the `arguments` named. rows(**values) runs it: a list of tuples, as values_list() gives
+    them; dicts(**values): a list of dicts, as values() gives them; instances(models,
+    **values): each row as model instances, when the queryset reads them with fields_of().
+    They raise ValueError when a value is not an integer (as the ORM does), and KeyError
+    when one is missing; the first run raises ValueError when an argument is not a plain
+    parameter of the compiled SQL."""
 
     def __init__(self, build: Callable[..., QuerySet], *arguments: str):
         self.build = build
         self.arguments = arguments
         self.model: type[Model] | None = None
+        # The rows' names, as values() names them.
+        self.names: tuple[str, ...] = ()
         self._compiled: dict[str, tuple] = {}
 
     def rows(self, **values) -> list[tuple]:
         return self._run(self._using(), values)
+
+    def dicts(self, **values) -> list[dict]:
+        """rows() as a values() queryset gives them: {name: value}."""
+        rows = self.rows(**values)
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def instances(self, models: Sequence[type[Model]], **values) -> list[list[Model]]:
         """Each row as the instances of `models` it holds one after the other (the queryset
@@ -76,6 +85,8 @@ class CompiledQuery:
         placeholders = {name: _PLACEHOLDER - index for index, name in enumerate(self.arguments)}
         queryset = self.build(**placeholders)
         self.model = queryset.model
+        query = queryset.query
+        self.names = (*query.extra_select, *query.values_select, *query.annotation_select)
         using = using or queryset.db
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()

@@ -132,6 +132,11 @@ def _saved_params(request) -> dict:
     return found[0][0] if found else {}
 
 
+def company_tickets(filters: dict, tenant: int):
+    """The tickets of the company `tenant` (its id) that the list's filters leave."""
+    return filter_tickets(Ticket.objects.for_tenant(tenant), filters)
+
+
 @customer_member_required
 @require_safe
 def ticket_list(request):
@@ -142,8 +147,8 @@ def ticket_list(request):
     form = ListFilterForm(params or None)
     valid = form.is_bound and form.is_valid()
     filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
-    tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant), filters)
-    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=False)
+    company = {"tenant": request.tenant.pk}
+    page, problem = search_page(company_tickets, company, filters, request.GET.get("cursor"), include_internal=False)
     if problem:
         messages.error(request, problem)
     query = urlencode(form.as_params()) if valid else ""

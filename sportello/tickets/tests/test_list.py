@@ -202,6 +202,29 @@ def test_pages_follow_each_other_by_keyset(client, bob, acme, login, settings):
     assert numbers_in(client.get(f"{LIST}?{back_link}").text) == newest_first[5:10]
 
 
+def test_the_first_pages_sql_is_written_once_per_process_for_each_company(client, bob, eve, acme, globex, login):
+    ours, theirs = bulk_tickets(acme, bob, 3), bulk_tickets(globex, eve, 2)
+    login(client, bob, acme)
+    client.get(LIST, {"sort": "priority", "state": "open"})
+
+    assert Ticket not in models_compiled(client, f"{LIST}?sort=priority&state=open")
+    assert numbers_in(client.get(LIST, {"sort": "priority", "state": "open"}).text) == [t.pk for t in reversed(ours)]
+    login(client, eve, globex)
+    assert numbers_in(client.get(LIST, {"sort": "priority", "state": "open"}).text) == [t.pk for t in reversed(theirs)]
+
+
+def test_the_first_page_leads_to_the_next_as_before(client, bob, acme, login, settings):
+    settings.TICKETS_PER_PAGE = 2
+    tickets = bulk_tickets(acme, bob, 5)
+    login(client, bob, acme)
+
+    first = client.get(LIST).text
+    cursor = re.search(r'href="[^"]*cursor=([^"&]+)', first).group(1)
+    second = client.get(f"{LIST}?cursor={cursor}").text
+
+    assert numbers_in(first) + numbers_in(second) == [t.pk for t in reversed(tickets)][:4]
+
+
 def test_a_forged_cursor_shows_the_first_page(client, bob, acme, login):
     tickets = bulk_tickets(acme, bob, 3)
     login(client, bob, acme)
