@@ -149,7 +149,7 @@ def search_tickets(queryset, text: str, *, include_internal: bool, newest_only: 
         rank_params = [number, *rank_params]
     match = TicketSQL(f"({condition})", params, BooleanField())
     if newest_only:  # the window's tickets are matches already: not tested again
-        found = queryset.filter(pk__in=newest_matching(queryset, match, RANK_WINDOW, companies=companies))
+        found = among(queryset, newest_matching(queryset, match, RANK_WINDOW, companies=companies))
     else:
         found = queryset.filter(match)
     return found.annotate(search_rank=TicketSQL(f"{rank}::float8", rank_params, FloatField()))
@@ -176,6 +176,18 @@ class TicketSQL(Expression):
     def as_sql(self, compiler, connection):
         table = compiler.quote_name(self.ticket.alias)
         return f"({self.template.format(ticket=table)})", self.params  # parenthesised, as RawSQL is
+
+
+def among(queryset, ids: list[int]):
+    """The tickets of `queryset` whose id is in `ids` (a window's hundreds of ids), as one
+    array parameter (`id = ANY(%s)`): `pk__in` would write each id into the SQL, which Django
+    then resolves one by one and psycopg parses anew on every search, since a statement of
+    more than 4 KB is past its cache. None when `ids` is empty."""
+    return queryset.filter(_any_of(ids)) if ids else queryset.none()
+
+
+def _any_of(ids: list[int]) -> "TicketSQL":
+    return TicketSQL("{ticket}.id = ANY(%s)", [list(ids)], BooleanField())
 
 
 def newest_matching(scope, match, size: int, *, companies: list[int] | None = None) -> list[int]:
@@ -238,7 +250,7 @@ def _rest_indexed(cursor, scope, match, found: list[int], size: int) -> list[tup
     newest_matching()."""
     try:
         sql, params = (
-            scope.order_by().filter(match).exclude(pk__in=found).values("pk", "created_at").query.sql_with_params()
+            scope.order_by().filter(match).exclude(_any_of(found)).values("pk", "created_at").query.sql_with_params()
         )
     except EmptyResultSet:
         return []
@@ -380,7 +392,7 @@ def _candidates(tickets, text: str, count: int) -> list:
     fields = ["id", "tenant_id", "title", "summary", "closed_at", "created_at", "area"]
     if is_full_text():
         match = TicketSQL(f"{{ticket}}.search_document @@ {ANY_WORDS_TSQUERY}", [text], BooleanField())
-        found = tickets.filter(pk__in=newest_matching(tickets, match, SIMILAR_WINDOW)).annotate(
+        found = among(tickets, newest_matching(tickets, match, SIMILAR_WINDOW)).annotate(
             # Normalised by the document's length (1 + log), so that a long description
             # that names every word once does not beat a short one about the question.
             search_rank=TicketSQL(

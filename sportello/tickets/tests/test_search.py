@@ -159,6 +159,36 @@ def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, l
         client.get("/tickets/", {"q": "registri iva"})
 
 
+def statements_of(client, url, params) -> list[str]:
+    """The SQL texts (without their parameters) of the statements a page runs, but the
+    savepoints (named anew each time)."""
+    from django.db import connection
+
+    texts = []
+
+    def record(execute, sql, params, many, context):
+        if "SAVEPOINT" not in sql:
+            texts.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.get(url, params)
+    return texts
+
+
+def test_the_window_of_matches_reaches_the_page_as_one_parameter(client, bob, acme, login):
+    # The window's ids go as one array: the page's statement is the same text however many
+    # tickets match, so Django builds no parameter per id and psycopg parses it once.
+    make_ticket(acme, bob, title="Registro IVA 0")
+    login(client, bob, acme)
+    one_match = statements_of(client, "/tickets/", {"q": "registro"})
+    for index in range(1, 4):
+        make_ticket(acme, bob, title=f"Registro IVA {index}")
+
+    assert len(titles_found(client, "/tickets/", q="registro")) == 4
+    assert statements_of(client, "/tickets/", {"q": "registro"}) == one_match
+
+
 def test_the_desk_searches_every_company_and_filters_by_company(client, bob, eve, oscar, acme, globex, login):
     make_ticket(acme, bob, title="Fatturazione elettronica ACME")
     make_ticket(globex, eve, title="Fatturazione elettronica Globex")
