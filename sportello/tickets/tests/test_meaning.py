@@ -50,3 +50,60 @@ def test_the_closer_meaning_comes_first(bob, oscar, acme, settings):
 
     assert [suggestion.ticket for suggestion in found] == [printer, register]
     assert found[0].answer == "Riavviate lo spooler."
+
+
+class CountingModel:
+    """The real model, counting the requests' texts it embeds."""
+
+    def __init__(self, model):
+        self.model, self.queries = model, []
+
+    def query(self, text):
+        self.queries.append(text)
+        return self.model.query(text)
+
+    def passage(self, texts):
+        return self.model.passage(texts)
+
+
+@pytest.fixture
+def model(monkeypatch):
+    counting = CountingModel(meaning._model())
+    monkeypatch.setattr(meaning, "_model", lambda: counting)
+    return counting
+
+
+def closed_and_embedded(oscar, *tickets):
+    for ticket in tickets:
+        services.reply_as_operator(oscar, ticket, body="Riavviate lo spooler.")
+        services.change_status(oscar, ticket, Status.CLOSED)
+    run_ready_tasks()
+
+
+def test_the_same_text_of_a_company_is_embedded_once(bob, eve, oscar, acme, globex, settings, model):
+    settings.SEARCH_MEANING = True
+    closed_and_embedded(
+        oscar, make_ticket(acme, bob, title="Errore stampa"), make_ticket(acme, bob, title="Errore stampa registro")
+    )
+    closed_and_embedded(
+        oscar, make_ticket(globex, eve, title="Errore stampa"), make_ticket(globex, eve, title="Errore stampa fatture")
+    )
+    text = "Errore stampa\nLe stampanti non funzionano"
+
+    first = similar_closed_tickets(text, tenant=acme)
+    again = similar_closed_tickets(text, tenant=acme)
+    assert [s.ticket for s in again] == [s.ticket for s in first] and len(model.queries) == 1
+
+    # Another company's same text is its own: the time of an answer tells nothing of acme's.
+    similar_closed_tickets(text, tenant=globex)
+    assert len(model.queries) == 2
+
+
+def test_a_single_candidate_is_not_embedded(bob, oscar, acme, settings, model):
+    settings.SEARCH_MEANING = True
+    printer = make_ticket(acme, bob, title="Errore stampa")
+    closed_and_embedded(oscar, printer)
+
+    found = similar_closed_tickets("Errore stampa\nLe stampanti non funzionano", tenant=acme)
+
+    assert [s.ticket for s in found] == [printer] and model.queries == []
