@@ -274,6 +274,16 @@ def test_a_search_past_its_time_is_stopped(settings):
         cursor.execute("SELECT 1")
 
 
+def test_a_search_plans_as_on_ssd_storage(settings):
+    from django.db import connection
+
+    from sportello.tickets.search import time_bound
+
+    with time_bound(), connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
 def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, settings, monkeypatch):
     from django.db import connection
 
