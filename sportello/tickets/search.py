@@ -157,7 +157,7 @@ def search_tickets(queryset, text: str, *, include_internal: bool, newest_only: 
         rank_params = [number, *rank_params]
     match = TicketSQL(f"({condition})", params, BooleanField())
     if newest_only:  # the window's tickets are matches already: not tested again
-        found = among(queryset, newest_matching(queryset, match, RANK_WINDOW, companies=companies))
+        found = among(queryset, lambda: newest_matching(queryset, match, RANK_WINDOW, companies=companies))
     else:
         found = queryset.filter(match)
     return found.annotate(search_rank=TicketSQL(f"{rank}::float8", rank_params, FloatField()))
@@ -186,16 +186,49 @@ class TicketSQL(Expression):
         return f"({self.template.format(ticket=table)})", self.params  # parenthesised, as RawSQL is
 
 
-def among(queryset, ids: list[int]):
+def among(queryset, ids):
     """The tickets of `queryset` whose id is in `ids` (a window's hundreds of ids), as one
     array parameter (`id = ANY(%s)`): `pk__in` would write each id into the SQL, which Django
     then resolves one by one and psycopg parses anew on every search, since a statement of
-    more than 4 KB is past its cache. None when `ids` is empty."""
-    return queryset.filter(_any_of(ids)) if ids else queryset.none()
+    more than 4 KB is past its cache. `ids`: a list, or a function that finds it, called
+    once when the statement is first compiled: the views build a search before
+    search_page() opens its time bound, and the window's statements, a search's costliest,
+    must run under it (SEARCH_TIMEOUT_MS, SEARCH_WORK_MEM). None when `ids` is empty."""
+    return queryset.filter(_Among(ids if callable(ids) else (lambda: ids)))
 
 
 def _any_of(ids: list[int]) -> "TicketSQL":
     return TicketSQL("{ticket}.id = ANY(%s)", [list(ids)], BooleanField())
+
+
+class _Among(TicketSQL):
+    """among()'s condition: the ids found once, by the first compilation of any copy."""
+
+    def __init__(self, find):
+        super().__init__("{ticket}.id = ANY(%s)", [], BooleanField())
+        self.window = _Found(find)
+
+    def as_sql(self, compiler, connection):
+        ids = self.window.ids()
+        if not ids:
+            raise EmptyResultSet  # Django answers no rows without asking the database
+        self.params = [ids]
+        return super().as_sql(compiler, connection)
+
+
+class _Found:
+    """What a function returns, worked out once and shared by the copies of a queryset."""
+
+    def __init__(self, find):
+        self.find, self.found = find, None
+
+    def ids(self) -> list[int]:
+        if self.found is None:
+            self.found = list(self.find())
+        return self.found
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def newest_matching(scope, match, size: int, *, companies: list[int] | None = None) -> list[int]:

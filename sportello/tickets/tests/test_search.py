@@ -303,6 +303,31 @@ def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, set
     assert "aggiungi parole" in page and titles_found(client, "/tickets/", q="fattura") == []
 
 
+@pytest.mark.parametrize("place", ["/tickets/", "/desk/"])
+def test_the_window_of_newest_matches_runs_under_the_time_bound(
+    client, bob, oscar, acme, login, settings, monkeypatch, place
+):
+    # The views build the search before search_page() opens the time bound: the window's
+    # statements, a search's costliest, must still run under it.
+    from django.db import connection
+
+    from sportello.tickets import search
+
+    def slow_window(scope, match, size, companies=None):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+        return []
+
+    make_ticket(acme, bob, title="Fattura")
+    monkeypatch.setattr(search, "newest_matching", slow_window)
+    settings.SEARCH_TIMEOUT_MS = 20
+    login(client, *((bob, acme) if place == "/tickets/" else (oscar,)))
+
+    page = client.get(place, {"q": "fattura", "state": "any", "sort": "relevance"}).text
+
+    assert "aggiungi parole" in page
+
+
 def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, login, settings, monkeypatch):
     from django.db import connection
 
