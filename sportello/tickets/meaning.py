@@ -31,11 +31,10 @@ MAX_PASSAGE = 2000
 # text (12 ms for a word, 28 ms for a line, 160 ms for a paragraph on one core of the bench
 # machine), and the title with the description's first sentences carries the question.
 MAX_QUERY = 200
-# A request's embedding is kept this long in the shared cache, by its text and whose it is
-# (a company's, the desk's): the desk embeds the same ticket's question each time the ticket
-# is opened, and a text sent again (a pause with nothing typed, the page loaded again) costs
-# a cache read instead of the model's 12-160 ms. Per company, so that how fast a text is
-# answered tells no one what another company typed.
+# The desk's similar tickets embed an open ticket's question each time its page is opened
+# (12-160 ms of the model): kept this long in the shared cache, by its text. A customer's
+# request is not kept: while it is written every request is a new text, and a miss costs
+# the shared cache's statements (six with the database's cache) for a hit that rarely comes.
 QUERY_CACHE_SECONDS = 15 * 60
 
 
@@ -69,14 +68,16 @@ def embed_passages(texts: list[str]):
     return _model().passage(texts).reshape(len(texts), -1)
 
 
-def embed_query(text: str, *, scope: str = ""):
-    """The embedding (float32, L2-normalised) of a new request's text, by its first
-    MAX_QUERY characters; kept QUERY_CACHE_SECONDS in the shared cache under `scope` (whose
-    texts they are), so that the same text is embedded once."""
+def embed_query(text: str, *, cached: bool = False):
+    """The embedding (float32, L2-normalised) of a request's text, by its first MAX_QUERY
+    characters; with `cached`, kept QUERY_CACHE_SECONDS in the shared cache, so that the
+    same text is embedded once."""
     import numpy as np
 
     text = text[:MAX_QUERY]
-    key = f"meaning:query:{MODEL_NAME}:{scope}:{hashlib.sha256(text.encode()).hexdigest()}"
+    if not cached:
+        return _model().query(text).reshape(-1)
+    key = f"meaning:query:{MODEL_NAME}:{hashlib.sha256(text.encode()).hexdigest()}"
     stored = cache.get(key)
     if stored is not None:
         return np.frombuffer(stored, dtype="<f4")
@@ -116,12 +117,12 @@ def store_embeddings(tickets: list) -> None:
         )
 
 
-def rerank(text: str, candidates: list, *, scope: str = "") -> list:
+def rerank(text: str, candidates: list, *, cached: bool = False) -> list:
     """`candidates` (tickets with `search_rank`) in order of a blend of meaning (cosine of
     the embeddings) and full-text rank; each gets `meaning` and its new `search_rank`.
     Candidates with no embedding yet take the lowest cosine among the others; when none
     has one, or there is one candidate only, the order stays the full-text one (and the
-    request is not embedded). `scope`: whose text it is, for embed_query()'s cache."""
+    request is not embedded). `cached`: the request's embedding is kept (embed_query())."""
     import numpy as np
 
     from .models import TicketEmbedding
@@ -136,7 +137,7 @@ def rerank(text: str, candidates: list, *, scope: str = "") -> list:
     )
     if not stored:
         return candidates  # nothing to compare with (tickets closed before embeddings)
-    query = embed_query(text, scope=scope)
+    query = embed_query(text, cached=cached)
     cosines = {pk: float(np.frombuffer(vector, dtype="<f4") @ query) for pk, vector in stored.items()}
     # e5's cosines crowd into a narrow band (0.8-0.9): both scores are spread over 0..1
     # among the candidates before they are blended.

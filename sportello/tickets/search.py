@@ -394,8 +394,8 @@ def similar_closed_tickets(text: str, *, tenant=None, exclude: int | None = None
     description): of `tenant` only when given (customers), of every company otherwise (the
     desk), never ticket `exclude`. Candidates come from full-text search with any of the
     words (LIKE on SQLite); `rerank` (default: meaning.rerank when embeddings are on;
-    False: none; called with the text, the candidates and `scope`, whose text it is) orders
-    them by meaning. Each comes with the last public reply of an operator as its
+    False: none; called with the text, the candidates and `cached`, true for the desk's
+    questions, which come again) orders them by meaning. Each comes with the last public reply of an operator as its
     answer; tickets that never got one are left out. Returns a list of Suggestion."""
     from . import meaning
 
@@ -412,7 +412,7 @@ def similar_closed_tickets(text: str, *, tenant=None, exclude: int | None = None
     candidates = [ticket for ticket in candidates if answers.get(ticket.pk)]
     rerank = meaning.rerank if rerank is None and meaning.is_enabled() else rerank
     if rerank and candidates:
-        candidates = rerank(text, candidates, scope=f"company:{tenant.pk}" if tenant is not None else "desk")
+        candidates = rerank(text, candidates, cached=tenant is None)  # the desk: a ticket's question, again
     return [Suggestion(ticket, answers[ticket.pk], ticket.search_rank) for ticket in candidates[:limit]]
 
 
