@@ -193,7 +193,7 @@ def among(queryset, ids):
     more than 4 KB is past its cache. `ids`: a list, or a function that finds it, called
     once when the statement is first compiled: the views build a search before
     search_page() opens its time bound, and the window's statements, a search's costliest,
-    must run under it (SEARCH_TIMEOUT_MS, SEARCH_WORK_MEM). None when `ids` is empty."""
+    must run under it (SEARCH_TIMEOUT_MS, SEARCH_WORK_MEM). No rows when `ids` is empty."""
     return queryset.filter(_Among(ids if callable(ids) else (lambda: ids)))
 
 
