@@ -64,6 +64,12 @@ COMPANY_WALKS = 10
 # PostgreSQL's work_mem for a search's transaction: with the default 4 MB the bitmap of a
 # common word's matches turns lossy, and every ticket of the pages it names is read again.
 SEARCH_WORK_MEM = "16MB"
+# And its random_page_cost, as docs/deployment.md advises for SSD storage: with the stock 4,
+# the desk's page of a search (the window's 200 tickets, ranked, then 25 shown) read and
+# hashed all 10,000 companies for their names instead of looking up 200 of them by their
+# key: 8 ms instead of 3 on the bench database. Set here too, so that a search does not
+# depend on the server's setting.
+SEARCH_RANDOM_PAGE_COST = "1.1"
 # A ticket found by its number comes before those that only mention it.
 NUMBER_BONUS = 100.0
 
@@ -80,7 +86,8 @@ class SearchTooBroad(Exception):
 def time_bound(active: bool = True):
     """Runs the block's queries with PostgreSQL's statement_timeout at SEARCH_TIMEOUT_MS,
     in a transaction of their own: a word found in a third of a million tickets must not
-    keep a database connection busy for seconds; and with SEARCH_WORK_MEM. Raises
+    keep a database connection busy for seconds; and with SEARCH_WORK_MEM and
+    SEARCH_RANDOM_PAGE_COST. Raises
     SearchTooBroad when a query was stopped. Does nothing when not `active`, on SQLite,
     or with SEARCH_TIMEOUT_MS at 0."""
     if not (active and is_full_text() and settings.SEARCH_TIMEOUT_MS):
@@ -90,8 +97,9 @@ def time_bound(active: bool = True):
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true), set_config('work_mem', %s, true)",
-                    [str(int(settings.SEARCH_TIMEOUT_MS)), SEARCH_WORK_MEM],
+                    "SELECT set_config('statement_timeout', %s, true), set_config('work_mem', %s, true),"
+                    " set_config('random_page_cost', %s, true)",
+                    [str(int(settings.SEARCH_TIMEOUT_MS)), SEARCH_WORK_MEM, SEARCH_RANDOM_PAGE_COST],
                 )
             yield
     except OperationalError as error:
@@ -149,7 +157,7 @@ def search_tickets(queryset, text: str, *, include_internal: bool, newest_only: 
         rank_params = [number, *rank_params]
     match = TicketSQL(f"({condition})", params, BooleanField())
     if newest_only:  # the window's tickets are matches already: not tested again
-        found = queryset.filter(pk__in=newest_matching(queryset, match, RANK_WINDOW, companies=companies))
+        found = among(queryset, lambda: newest_matching(queryset, match, RANK_WINDOW, companies=companies))
     else:
         found = queryset.filter(match)
     return found.annotate(search_rank=TicketSQL(f"{rank}::float8", rank_params, FloatField()))
@@ -176,6 +184,51 @@ class TicketSQL(Expression):
     def as_sql(self, compiler, connection):
         table = compiler.quote_name(self.ticket.alias)
         return f"({self.template.format(ticket=table)})", self.params  # parenthesised, as RawSQL is
+
+
+def among(queryset, ids):
+    """The tickets of `queryset` whose id is in `ids` (a window's hundreds of ids), as one
+    array parameter (`id = ANY(%s)`): `pk__in` would write each id into the SQL, which Django
+    then resolves one by one and psycopg parses anew on every search, since a statement of
+    more than 4 KB is past its cache. `ids`: a list, or a function that finds it, called
+    once when the statement is first compiled: the views build a search before
+    search_page() opens its time bound, and the window's statements, a search's costliest,
+    must run under it (SEARCH_TIMEOUT_MS, SEARCH_WORK_MEM). No rows when `ids` is empty."""
+    return queryset.filter(_Among(ids if callable(ids) else (lambda: ids)))
+
+
+def _any_of(ids: list[int]) -> "TicketSQL":
+    return TicketSQL("{ticket}.id = ANY(%s)", [list(ids)], BooleanField())
+
+
+class _Among(TicketSQL):
+    """among()'s condition: the ids found once, by the first compilation of any copy."""
+
+    def __init__(self, find):
+        super().__init__("{ticket}.id = ANY(%s)", [], BooleanField())
+        self.window = _Found(find)
+
+    def as_sql(self, compiler, connection):
+        ids = self.window.ids()
+        if not ids:
+            raise EmptyResultSet  # Django answers no rows without asking the database
+        self.params = [ids]
+        return super().as_sql(compiler, connection)
+
+
+class _Found:
+    """What a function returns, worked out once and shared by the copies of a queryset."""
+
+    def __init__(self, find):
+        self.find, self.found = find, None
+
+    def ids(self) -> list[int]:
+        if self.found is None:
+            self.found = list(self.find())
+        return self.found
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def newest_matching(scope, match, size: int, *, companies: list[int] | None = None) -> list[int]:
@@ -238,7 +291,7 @@ def _rest_indexed(cursor, scope, match, found: list[int], size: int) -> list[tup
     newest_matching()."""
     try:
         sql, params = (
-            scope.order_by().filter(match).exclude(pk__in=found).values("pk", "created_at").query.sql_with_params()
+            scope.order_by().filter(match).exclude(_any_of(found)).values("pk", "created_at").query.sql_with_params()
         )
     except EmptyResultSet:
         return []
@@ -341,7 +394,8 @@ def similar_closed_tickets(text: str, *, tenant=None, exclude: int | None = None
     description): of `tenant` only when given (customers), of every company otherwise (the
     desk), never ticket `exclude`. Candidates come from full-text search with any of the
     words (LIKE on SQLite); `rerank` (default: meaning.rerank when embeddings are on;
-    False: none) orders them by meaning. Each comes with the last public reply of an operator as its
+    False: none; called with the text, the candidates and `cached`, true for the desk's
+    questions, which come again) orders them by meaning. Each comes with the last public reply of an operator as its
     answer; tickets that never got one are left out. Returns a list of Suggestion."""
     from . import meaning
 
@@ -358,7 +412,7 @@ def similar_closed_tickets(text: str, *, tenant=None, exclude: int | None = None
     candidates = [ticket for ticket in candidates if answers.get(ticket.pk)]
     rerank = meaning.rerank if rerank is None and meaning.is_enabled() else rerank
     if rerank and candidates:
-        candidates = rerank(text, candidates)
+        candidates = rerank(text, candidates, cached=tenant is None)  # the desk: a ticket's question, again
     return [Suggestion(ticket, answers[ticket.pk], ticket.search_rank) for ticket in candidates[:limit]]
 
 
@@ -380,7 +434,7 @@ def _candidates(tickets, text: str, count: int) -> list:
     fields = ["id", "tenant_id", "title", "summary", "closed_at", "created_at", "area"]
     if is_full_text():
         match = TicketSQL(f"{{ticket}}.search_document @@ {ANY_WORDS_TSQUERY}", [text], BooleanField())
-        found = tickets.filter(pk__in=newest_matching(tickets, match, SIMILAR_WINDOW)).annotate(
+        found = among(tickets, newest_matching(tickets, match, SIMILAR_WINDOW)).annotate(
             # Normalised by the document's length (1 + log), so that a long description
             # that names every word once does not beat a short one about the question.
             search_rank=TicketSQL(

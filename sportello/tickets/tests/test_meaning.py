@@ -50,3 +50,57 @@ def test_the_closer_meaning_comes_first(bob, oscar, acme, settings):
 
     assert [suggestion.ticket for suggestion in found] == [printer, register]
     assert found[0].answer == "Riavviate lo spooler."
+
+
+class CountingModel:
+    """The real model, counting the requests' texts it embeds."""
+
+    def __init__(self, model):
+        self.model, self.queries = model, []
+
+    def query(self, text):
+        self.queries.append(text)
+        return self.model.query(text)
+
+    def passage(self, texts):
+        return self.model.passage(texts)
+
+
+@pytest.fixture
+def model(monkeypatch):
+    counting = CountingModel(meaning._model())
+    monkeypatch.setattr(meaning, "_model", lambda: counting)
+    return counting
+
+
+def closed_and_embedded(oscar, *tickets):
+    for ticket in tickets:
+        services.reply_as_operator(oscar, ticket, body="Riavviate lo spooler.")
+        services.change_status(oscar, ticket, Status.CLOSED)
+    run_ready_tasks()
+
+
+def test_the_desk_embeds_a_tickets_question_once_and_a_customers_text_each_time(bob, oscar, acme, settings, model):
+    settings.SEARCH_MEANING = True
+    closed_and_embedded(
+        oscar, make_ticket(acme, bob, title="Errore stampa"), make_ticket(acme, bob, title="Errore stampa registro")
+    )
+    text = "Errore stampa\nLe stampanti non funzionano"
+
+    first = similar_closed_tickets(text)
+    again = similar_closed_tickets(text)
+    assert [s.ticket for s in again] == [s.ticket for s in first] and len(model.queries) == 1
+
+    similar_closed_tickets(text, tenant=acme)
+    similar_closed_tickets(text, tenant=acme)
+    assert len(model.queries) == 3
+
+
+def test_a_single_candidate_is_not_embedded(bob, oscar, acme, settings, model):
+    settings.SEARCH_MEANING = True
+    printer = make_ticket(acme, bob, title="Errore stampa")
+    closed_and_embedded(oscar, printer)
+
+    found = similar_closed_tickets("Errore stampa\nLe stampanti non funzionano", tenant=acme)
+
+    assert [s.ticket for s in found] == [printer] and model.queries == []

@@ -159,6 +159,36 @@ def test_the_list_with_words_runs_a_fixed_number_of_queries(client, bob, acme, l
         client.get("/tickets/", {"q": "registri iva"})
 
 
+def statements_of(client, url, params) -> list[str]:
+    """The SQL texts (without their parameters) of the statements a page runs, but the
+    savepoints (named anew each time)."""
+    from django.db import connection
+
+    texts = []
+
+    def record(execute, sql, params, many, context):
+        if "SAVEPOINT" not in sql:
+            texts.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.get(url, params)
+    return texts
+
+
+def test_the_window_of_matches_reaches_the_page_as_one_parameter(client, bob, acme, login):
+    # The window's ids go as one array: the page's statement is the same text however many
+    # tickets match, so Django builds no parameter per id and psycopg parses it once.
+    make_ticket(acme, bob, title="Registro IVA 0")
+    login(client, bob, acme)
+    one_match = statements_of(client, "/tickets/", {"q": "registro"})
+    for index in range(1, 4):
+        make_ticket(acme, bob, title=f"Registro IVA {index}")
+
+    assert len(titles_found(client, "/tickets/", q="registro")) == 4
+    assert statements_of(client, "/tickets/", {"q": "registro"}) == one_match
+
+
 def test_the_desk_searches_every_company_and_filters_by_company(client, bob, eve, oscar, acme, globex, login):
     make_ticket(acme, bob, title="Fatturazione elettronica ACME")
     make_ticket(globex, eve, title="Fatturazione elettronica Globex")
@@ -244,6 +274,16 @@ def test_a_search_past_its_time_is_stopped(settings):
         cursor.execute("SELECT 1")
 
 
+def test_a_search_plans_as_on_ssd_storage(settings):
+    from django.db import connection
+
+    from sportello.tickets.search import time_bound
+
+    with time_bound(), connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
 def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, settings, monkeypatch):
     from django.db import connection
 
@@ -261,6 +301,31 @@ def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, set
     page = client.get("/tickets/", {"q": "fattura"}).text
 
     assert "aggiungi parole" in page and titles_found(client, "/tickets/", q="fattura") == []
+
+
+@pytest.mark.parametrize("place", ["/tickets/", "/desk/"])
+def test_the_window_of_newest_matches_runs_under_the_time_bound(
+    client, bob, oscar, acme, login, settings, monkeypatch, place
+):
+    # The views build the search before search_page() opens the time bound: the window's
+    # statements, a search's costliest, must still run under it.
+    from django.db import connection
+
+    from sportello.tickets import search
+
+    def slow_window(scope, match, size, companies=None):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+        return []
+
+    make_ticket(acme, bob, title="Fattura")
+    monkeypatch.setattr(search, "newest_matching", slow_window)
+    settings.SEARCH_TIMEOUT_MS = 20
+    login(client, *((bob, acme) if place == "/tickets/" else (oscar,)))
+
+    page = client.get(place, {"q": "fattura", "state": "any", "sort": "relevance"}).text
+
+    assert "aggiungi parole" in page
 
 
 def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, login, settings, monkeypatch):
