@@ -65,12 +65,23 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, **options)
     env.globals["_"] = gettext
     # The tags every page's shell uses, the same functions as in Django templates.
+    from .templatetags import fields
     from .templatetags.icons import icon
+    from .templatetags.listing import active_filters
     from .templatetags.menu import fixed_static, fixed_url
     from .templatetags.text import one_full_stop
 
-    env.globals.update(icon=icon, fixed_url=fixed_url, fixed_static=fixed_static, url=url)
-    env.filters["one_full_stop"] = one_full_stop
+    env.globals.update(
+        icon=icon,
+        fixed_url=fixed_url,
+        fixed_static=fixed_static,
+        url=url,
+        field=fields.field,
+        radio_field=fields.radio_field,
+        select_field=fields.select_field,
+        active_filters=active_filters,
+    )
+    env.filters.update(one_full_stop=one_full_stop, error_target=fields.error_target)
     env.filters.update(
         {
             "local_minute": local_minute,

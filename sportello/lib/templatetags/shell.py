@@ -1,6 +1,8 @@
 """The page shell's pieces written by Jinja2 partials (sportello/jinja2/, see lib/partials.py):
 `{% app_top %}`, the signed-in layout's top bar, menu and messages; `{% messages_html %}` and
-`{% language_form_html where %}`, for the public layout.
+`{% language_form_html where %}`, for the public layout; `{% form_errors_html %}`,
+`{% filter_summary_html %}` and `{% cursor_pagination_html %}`, the Django partials' of the
+same names, which the lists' bodies (Jinja2 too) include directly.
 
 Django's engine took about two milliseconds of every signed-in page to write the top bar,
 the user menu, the language form and the left menu, a few dozen tags and variables that are
@@ -47,6 +49,12 @@ def _shell_context(context, where: str) -> dict:
     }
 
 
+def page_context(context, **values) -> dict:
+    """The Django template's `context` as a plain dict for a Jinja2 partial that stands for a
+    page's body (the ticket list's, the queue's), with `csrf_input` and `values` added."""
+    return {**context.flatten(), "csrf_input": _csrf_input(context), **values}
+
+
 @register.simple_tag(takes_context=True)
 def app_top(context):
     """layouts/app.html's body up to the page's content: the top bar with the company and
@@ -66,3 +74,23 @@ def messages_html(context):
 def language_form_html(context, where: str = ""):
     """The language form (partials/language_form.html); `where` names its select."""
     return render_django_escaped("partials/language_form.html", _shell_context(context, where))
+
+
+@register.simple_tag(takes_context=True)
+def form_errors_html(context):
+    """The error summary of the context's `form` (partials/form_errors.html)."""
+    return render_django_escaped("partials/form_errors.html", {"form": context["form"]})
+
+
+@register.simple_tag(takes_context=True)
+def filter_summary_html(context):
+    """The summary line of a filter panel: the context's `title` and `form`."""
+    return render_django_escaped("partials/filter_summary.html", {"title": context["title"], "form": context["form"]})
+
+
+@register.simple_tag(takes_context=True)
+def cursor_pagination_html(context):
+    """The previous and next links of a keyset page: the context's `page` and `query`."""
+    return render_django_escaped(
+        "partials/cursor_pagination.html", {"page": context["page"], "query": context.get("query", "")}
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.humanize import file_size, time_since
-from sportello.lib.partials import render_partial
+from sportello.lib.partials import render_django_escaped, render_partial
 from sportello.tickets.models import (
     AREA_EXAMPLES,
     AREA_SHORT_LABELS,
@@ -130,6 +130,15 @@ def _row_context(rows, detail_name: str, columns: int) -> dict:
 def ticket_rows(rows):
     """The rows of the customers' list (tickets/list.html)."""
     return render_partial("tickets/ticket_rows.html", _row_context(rows, "tickets:detail", 9))
+
+
+@register.simple_tag(takes_context=True)
+def ticket_list_body(context):
+    """The body of the customers' list (tickets/list.html): its filter panel and rows."""
+    from sportello.lib.templatetags.shell import page_context
+
+    body = page_context(context, rows=ticket_rows(context["page"].rows))
+    return render_django_escaped("tickets/list_body.html", body)
 
 
 @register.simple_tag
