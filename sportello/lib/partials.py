@@ -33,6 +33,11 @@ def local_minute(moment, tz=None) -> str:
     return moment.astimezone(tz or timezone.get_current_timezone()).strftime("%d/%m/%Y %H:%M")
 
 
+def local_date(moment, tz=None) -> str:
+    """`moment`'s day in the time zone `tz` (the current one if None): 31/12/2026."""
+    return moment.astimezone(tz or timezone.get_current_timezone()).strftime("%d/%m/%Y")
+
+
 def iso_seconds(moment, tz=None) -> str:
     """`moment` for a `<time datetime>`: ISO 8601 in the time zone `tz` (the current one if
     None), whole seconds (the HTML standard allows at most three decimals; none are needed)."""
@@ -81,10 +86,11 @@ def environment(**options) -> Environment:
         select_field=fields.select_field,
         active_filters=active_filters,
     )
-    env.filters.update(one_full_stop=one_full_stop, error_target=fields.error_target)
+    env.filters.update(one_full_stop=one_full_stop, error_target=fields.error_target, disabled=fields.disabled)
     env.filters.update(
         {
             "local_minute": local_minute,
+            "local_date": local_date,
             "iso_seconds": iso_seconds,
             "time_since": time_since,
             "file_size": file_size,
