@@ -4,10 +4,10 @@
 `{% filter_summary_html %}` and `{% cursor_pagination_html %}`, the Django partials' of the
 same names, which the lists' bodies (Jinja2 too) include directly.
 
-Django's engine took about two milliseconds of every signed-in page to write the top bar,
-the user menu, the language form and the left menu, a few dozen tags and variables that are
-the same on every page; Jinja2 writes the same HTML in a fraction of that. Every page still
-extends the Django layouts (base.html, layouts/app.html), which call these tags."""
+The top bar, the user menu, the language form and the left menu are a few dozen tags and
+variables, the same on every page, that Jinja2 writes for less than Django's engine
+(docs/performance.md, "Issue 20, the page shell in Jinja2"). Every page still extends the
+Django layouts (base.html, layouts/app.html), which call these tags."""
 
 from django import template
 from django.conf import settings
