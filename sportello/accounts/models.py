@@ -44,8 +44,16 @@ class UserQuerySet(models.QuerySet):
     def name_choices(self) -> list[tuple[int, str]]:
         """(id, display name) pairs for a select, read as plain values: a select of
         hundreds of people needs no model instance for each."""
-        rows = self.values_list("pk", "first_name", "last_name", "email", "is_operator")
-        return [(pk, display_name_of(first, last, email, operator)) for pk, first, last, email, operator in rows]
+        return name_choices_of(self.values_list(*NAME_CHOICE_FIELDS))
+
+
+# What name_choices() reads of each person, and makes of those rows.
+NAME_CHOICE_FIELDS = ("pk", "first_name", "last_name", "email", "is_operator")
+
+
+def name_choices_of(rows) -> list[tuple[int, str]]:
+    """(id, display name) of rows of NAME_CHOICE_FIELDS."""
+    return [(pk, display_name_of(first, last, email, operator)) for pk, first, last, email, operator in rows]
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -3,6 +3,7 @@ the security log."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from sportello.tickets.attachments import serve_attachment
 from sportello.tickets.chat import page_chat
 from sportello.tickets.listing import search_page
 from sportello.tickets.models import Area, Attachment, Ticket
+from sportello.tickets.reading import ticket_of_any_company
 
 from . import services
 from .companies import count_people_and_open_tickets
@@ -130,9 +132,16 @@ def security_log(request):
 
 def _operator_ticket(number: int) -> Ticket:
     """Operators work every company's tickets: a ticket by number, or 404."""
-    return get_object_or_404(
-        Ticket.objects.select_related("tenant", "requester", "contact_person", "assignee"), pk=number
-    )
+    ticket = ticket_of_any_company(number)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def queue_tickets(filters: dict, operator: int | None = None):
+    """Every company's tickets that the queue's filters leave (`operator`: the id of the
+    one whose tickets are "Mine")."""
+    return filter_queue(Ticket.objects.all(), filters, operator)
 
 
 @operator_required
@@ -140,8 +149,17 @@ def _operator_ticket(number: int) -> Ticket:
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"state": "open", "sort": "created"}
-    tickets = filter_queue(Ticket.objects.all(), filters, request.user)
-    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=True, with_company=True)
+    # The operator is an argument of the SQL only when "Mine" uses them.
+    operator = {"operator": request.user.pk} if filters.get("mine") else {}
+    page, problem = search_page(
+        queue_tickets,
+        operator,
+        filters,
+        request.GET.get("cursor"),
+        include_internal=True,
+        with_company=True,
+        fixed=not filters.get("company"),  # the companies matching the name are read first
+    )
     if problem:
         messages.error(request, problem)
     query = urlencode({key: value for key, value in request.GET.items() if key != "cursor"})

@@ -34,19 +34,34 @@ def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str |
         has_more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         has_more_after = True
+    elif boundary is None:
+        return first_page(list(first_page_queryset(queryset, columns, descending, per_page)), columns, per_page, salt)
     else:
-        if boundary is not None:
-            queryset = _beyond(queryset, after, columns, boundary)
-        rows = list(queryset.order_by(*forward)[: per_page + 1])
+        rows = list(_beyond(queryset, after, columns, boundary).order_by(*forward)[: per_page + 1])
         has_more_after = len(rows) > per_page
         rows = rows[:per_page]
-        has_more_before = boundary is not None
+        has_more_before = True
 
     return Page(
         rows=rows,
         next_cursor=make_cursor("after", rows[-1], columns, salt) if rows and has_more_after else None,
         previous_cursor=make_cursor("before", rows[0], columns, salt) if rows and has_more_before else None,
     )
+
+
+def first_page_queryset(queryset, columns: tuple[str, ...], descending: bool, per_page: int):
+    """What paginate() reads for the first page: the first `per_page` rows in the order, and
+    one more that tells whether there is a next page (first_page() makes the Page of them)."""
+    return queryset.order_by(*(F(column).desc() if descending else F(column).asc() for column in columns))[
+        : per_page + 1
+    ]
+
+
+def first_page(rows: list, columns: tuple[str, ...], per_page: int, salt: str) -> Page:
+    """The first Page of the rows first_page_queryset() read."""
+    has_more_after = len(rows) > per_page
+    rows = rows[:per_page]
+    return Page(rows, make_cursor("after", rows[-1], columns, salt) if rows and has_more_after else None, None)
 
 
 def _beyond(queryset, comparison, columns: tuple[str, ...], boundary: tuple):

@@ -6,6 +6,7 @@ company. No exact count is taken over the whole set.
 """
 
 from datetime import datetime, time
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sportello.accounts.models import display_name_of
 from sportello.lib import keyset
+from sportello.lib.compiled import CompiledQuery
 
 from . import search
 
@@ -120,18 +122,32 @@ def _day_start(day) -> datetime:
 
 def paginate(queryset, sort: str, cursor: str | None, per_page: int) -> keyset.Page:
     """One page of `queryset` in `sort` order, after (or, for "previous", before) `cursor`."""
-    if sort == "relevance" and "search_rank" not in queryset.query.annotations:
-        sort = "created"
+    queryset, columns, descending = _in_order(queryset, sort)
+    return keyset.paginate(queryset, columns, descending, cursor, per_page, salt=CURSOR_SALT)
+
+
+def _in_order(queryset, sort: str):
+    """(queryset, columns, descending) of `sort`: by creation when there is no rank to sort
+    by; only the tickets awaiting the vendor for "waiting"."""
+    sort = _ranked_or_created(sort, "search_rank" in queryset.query.annotations)
     columns, descending = SORTS.get(sort, SORTS["created"])
     if sort == "waiting":
         queryset = queryset.filter(awaiting_vendor_since__isnull=False)
-    return keyset.paginate(queryset, columns, descending, cursor, per_page, salt=CURSOR_SALT)
+    return queryset, columns, descending
+
+
+def _ranked_or_created(sort: str, ranked: bool) -> str:
+    return "created" if sort == "relevance" and not ranked else sort
+
+
+def _row_fields(with_company: bool) -> list[str]:
+    return [*ROW_FIELDS, "tenant__name"] if with_company else [*ROW_FIELDS]
 
 
 def paginate_rows(queryset, sort: str, cursor: str | None, per_page: int, *, with_company: bool = False) -> keyset.Page:
     """paginate() for the pages' lists: the page's rows as TicketRow, read as plain values
     (with the company's name for the desk's queue, and a search's rank for its cursor)."""
-    fields = [*ROW_FIELDS, "tenant__name"] if with_company else [*ROW_FIELDS]
+    fields = _row_fields(with_company)
     if "search_rank" in queryset.query.annotations:
         fields.append("search_rank")
     page = paginate(queryset.values(*fields), sort, cursor, per_page)
@@ -139,16 +155,66 @@ def paginate_rows(queryset, sort: str, cursor: str | None, per_page: int, *, wit
     return page
 
 
-def search_page(queryset, filters: dict, cursor: str | None, *, include_internal: bool, with_company: bool = False):
+# The first pages of lists without words: SQL written once per process for each list and
+# set of filters (lib.compiled), the least recently used forgotten past this many.
+FIRST_PAGES = 64
+
+
+@lru_cache(maxsize=FIRST_PAGES)
+def _first_page_query(build, filters: tuple, arguments: tuple, with_company: bool, per_page: int) -> CompiledQuery:
+    chosen = dict(filters)
+
+    def first_page(**values):
+        queryset, columns, descending = _in_order(
+            build(chosen, **values).values(*_row_fields(with_company)), chosen["sort"]
+        )
+        return keyset.first_page_queryset(queryset, columns, descending, per_page)
+
+    return CompiledQuery(first_page, *arguments)
+
+
+def _first_page_rows(build, arguments: dict, filters: dict, with_company: bool, per_page: int) -> keyset.Page:
+    query = _first_page_query(build, tuple(sorted(filters.items())), tuple(arguments), with_company, per_page)
+    columns, _descending = SORTS.get(_ranked_or_created(filters["sort"], False), SORTS["created"])
+    page = keyset.first_page(query.dicts(**arguments), columns, per_page, CURSOR_SALT)
+    page.rows = [TicketRow(values) for values in page.rows]
+    return page
+
+
+def _plain(filters: dict) -> bool:
+    """Filters whose SQL is the same every time they are chosen: not dates (each a moment in
+    the time zone of the request), not people or other models."""
+    return all(value is None or isinstance(value, (str, int)) for value in filters.values())
+
+
+def search_page(
+    build,
+    arguments: dict,
+    filters: dict,
+    cursor: str | None,
+    *,
+    include_internal: bool,
+    with_company: bool = False,
+    fixed: bool = True,
+):
     """The page of the list (or the desk's queue) to show, as paginate_rows() reads it,
     words searched under SEARCH_TIMEOUT_MS with their snippets (search.add_snippets), and
     the problem to tell the person (None, or a search stopped for taking too long: the page
-    is then empty)."""
+    is then empty).
+
+    `build(filters, **arguments)`: the list's tickets with the filters applied, a function of
+    a module (never a new one per call), its `arguments` integers (the company, the
+    operator). The first page of a list without words, for filters of plain values, is read
+    by SQL written once per process for each list and set of filters, unless `fixed` is
+    false (building the list reads something that can change: the desk's companies)."""
     words = filters.get("q")
+    per_page = settings.TICKETS_PER_PAGE
+    if fixed and not words and not cursor and _plain(filters):
+        return _first_page_rows(build, arguments, filters, with_company, per_page), None
     try:
         with search.time_bound(bool(words)):
             page = paginate_rows(
-                queryset, filters["sort"], cursor, settings.TICKETS_PER_PAGE, with_company=with_company
+                build(filters, **arguments), filters["sort"], cursor, per_page, with_company=with_company
             )
             if words:
                 search.add_snippets(page.rows, words, include_internal=include_internal)

@@ -239,11 +239,7 @@ class Ticket(TenantOwned):
 
     def possible_contact_people(self):
         """The members of the ticket's company: who may be its "Persona di riferimento"."""
-        from sportello.accounts.models import User
-        from sportello.tenants.models import Membership
-
-        members = Membership.objects.for_tenant(self.tenant).values("user")
-        return User.objects.filter(pk__in=members).order_by("last_name", "first_name", "email")
+        return contact_people_of(self.tenant)
 
     def customer_addresses(self) -> list[str]:
         """Where the customer's notifications go: the accounts of the requester and of the
@@ -259,6 +255,16 @@ class Ticket(TenantOwned):
             if not confirmed:
                 email = ""
         return list(dict.fromkeys(address.lower() for address in [email, *accounts] if address))
+
+
+def contact_people_of(tenant):
+    """The members of `tenant` (a company or its id), in name order: who may be the
+    "Persona di riferimento" of its tickets (Ticket.possible_contact_people)."""
+    from sportello.accounts.models import User
+    from sportello.tenants.models import Membership
+
+    members = Membership.objects.for_tenant(tenant).values("user")
+    return User.objects.filter(pk__in=members).order_by("last_name", "first_name", "email")
 
 
 class MessageQuerySet(TenantScopedQuerySet):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sportello.access import customer_member_required
 from sportello.idempotency.web import key_of
+from sportello.lib.compiled import CompiledQuery
 from sportello.lib.errors import RuleViolation
 from sportello.tenants.models import get_for_tenant_or_404
 
@@ -20,15 +21,16 @@ from .chat import page_chat
 from .forms import ListFilterForm, NewTicketForm, ReplyForm, erp_context
 from .listing import filter_tickets, paginate, search_page
 from .models import Attachment, ListPreference, Ticket
+from .reading import contact_choices, ticket_of_company
 from .search import similar_closed_tickets_in_time
 
 
 def get_ticket_for_member(request, number: int) -> Ticket:
-    """The ticket `number` of the current company, or 404 (also for another company's)."""
-    ticket = get_for_tenant_or_404(
-        Ticket.objects.select_related("requester", "contact_person", "assignee"), request.tenant, pk=number
-    )
-    ticket.tenant = request.tenant  # the same company, already read: not read again
+    """The ticket `number` of the current company with its people, or 404 (also for
+    another company's); its company is the request's, not read again."""
+    ticket = ticket_of_company(request.tenant, number)
+    if ticket is None:
+        raise Http404
     return ticket
 
 
@@ -116,9 +118,23 @@ def _int(value) -> int:
 # --- the list ("Elenco richieste di assistenza") --------------------------------------
 
 
+# The filters a person saved, read by the list and every ticket's page (its "back" link):
+# SQL written once per process (lib.compiled).
+SAVED_PARAMS = CompiledQuery(
+    lambda tenant, user: ListPreference.objects.for_tenant(tenant).filter(user=user).values_list("params")[:1],
+    "tenant",
+    "user",
+)
+
+
 def _saved_params(request) -> dict:
-    preference = ListPreference.objects.for_tenant(request.tenant).filter(user=request.user).first()
-    return preference.params if preference else {}
+    found = SAVED_PARAMS.rows(tenant=request.tenant.pk, user=request.user.pk)
+    return found[0][0] if found else {}
+
+
+def company_tickets(filters: dict, tenant: int):
+    """The tickets of the company `tenant` (its id) that the list's filters leave."""
+    return filter_tickets(Ticket.objects.for_tenant(tenant), filters)
 
 
 @customer_member_required
@@ -131,8 +147,8 @@ def ticket_list(request):
     form = ListFilterForm(params or None)
     valid = form.is_bound and form.is_valid()
     filters = form.cleaned_data if valid else {"sort": "created", "state": "any"}
-    tickets = filter_tickets(Ticket.objects.for_tenant(request.tenant), filters)
-    page, problem = search_page(tickets, filters, request.GET.get("cursor"), include_internal=False)
+    company = {"tenant": request.tenant.pk}
+    page, problem = search_page(company_tickets, company, filters, request.GET.get("cursor"), include_internal=False)
     if problem:
         messages.error(request, problem)
     query = urlencode(form.as_params()) if valid else ""
@@ -161,7 +177,7 @@ def _detail_context(request, ticket: Ticket, form: ReplyForm) -> dict:
         "form": form,
         "back_url": f"{reverse('tickets:list')}?{urlencode(_saved_params(request))}",
         "accepts_replies": ticket.accepts_customer_replies(),
-        "contact_choices": ticket.possible_contact_people().name_choices(),
+        "contact_choices": contact_choices(ticket),
         "reopen_days": settings.TICKET_REOPEN_DAYS,
     }
 

@@ -1,6 +1,6 @@
 """The signed-in person is read back on every request with their membership of the session's
-company, in one query (accounts.backends.AccountBackend), and Django still verifies the
-session: its backend, the account active, the session hash."""
+company, in one query whose SQL is written once per process (accounts.backends.AccountBackend),
+and Django still verifies the session: its backend, the account active, the session hash."""
 
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import connection
@@ -8,7 +8,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sportello.accounts.backends import ACCOUNT_BACKEND, LEGACY_BACKEND
+from sportello.accounts.models import User
 from sportello.tenants.models import Membership
+from sportello.testing.compiled import models_compiled
 
 DASHBOARD = "/dashboard/"
 
@@ -71,3 +73,15 @@ def test_a_session_signed_in_before_the_account_backend_stays_signed_in(client, 
 
     assert client.get(DASHBOARD).status_code == 200
     assert client.session[BACKEND_SESSION_KEY] == ACCOUNT_BACKEND
+
+
+def test_the_persons_sql_is_written_once_per_process(client, bob, acme, oscar, login):
+    login(client, bob, acme)
+    client.get(DASHBOARD)
+
+    assert not {User, Membership} & models_compiled(client, DASHBOARD)
+
+    login(client, oscar)
+    client.get("/account/profile/")
+
+    assert User not in models_compiled(client, "/account/profile/")

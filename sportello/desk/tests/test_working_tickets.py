@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sportello.desk.queue import filter_queue
 from sportello.testing.access import url_patterns
+from sportello.testing.compiled import models_compiled
 from sportello.testing.fixtures import make_ticket, make_user
 from sportello.tickets import services
 from sportello.tickets.models import Message, Priority, Status, Ticket
@@ -222,6 +223,24 @@ def test_the_queue_lists_every_company_with_counts_and_filters(client, oscar, vi
     assert titles({"sort": "waiting"}) == {"ACME urgente", "Globex lavori"}
     services.change_status(oscar, globex_ticket, Status.CLOSED)
     assert titles({"state": "open"}) == {"ACME urgente"}
+
+
+def test_mine_is_each_operators_own(client, oscar, victor, bob, acme, login):
+    services.take(oscar, make_ticket(acme, bob, title="Di Oscar"))
+    services.take(victor, make_ticket(acme, bob, title="Di Victor"))
+
+    for operator, own, other in ((oscar, "Di Oscar", "Di Victor"), (victor, "Di Victor", "Di Oscar")):
+        login(client, operator)
+        page = client.get("/desk/", {"mine": "on"}).text
+        assert own in page and other not in page
+
+
+def test_the_queues_first_page_sql_is_written_once_per_process(client, oscar, bob, acme, login):
+    make_ticket(acme, bob, title="ACME urgente")
+    login(client, oscar)
+    client.get("/desk/?sort=last_reply")
+
+    assert Ticket not in models_compiled(client, "/desk/?sort=last_reply")
 
 
 def test_the_desk_search_is_served_by_the_full_text_index(oscar, bob, acme):

@@ -10,8 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sportello.testing.compiled import models_compiled
 from sportello.testing.fixtures import make_ticket
-from sportello.tickets.models import Priority, RequestType, Status, Ticket
+from sportello.tickets.models import ListPreference, Priority, RequestType, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 LIST = "/tickets/"
@@ -164,6 +165,15 @@ def test_the_chosen_filters_come_back_at_the_next_visit_and_login(client, bob, a
     assert "<strong>aperto</strong>" in others, "each person keeps their own choice"
 
 
+def test_the_saved_filters_sql_is_written_once_per_process(client, bob, acme, login):
+    login(client, bob, acme)
+    client.post("/tickets/search/", {"state": "closed", "sort": "priority"})
+    client.get(LIST)
+
+    assert ListPreference not in models_compiled(client, LIST)
+    assert 'value="closed"' in client.get(LIST).text
+
+
 def test_reading_the_list_with_filters_in_the_address_does_not_change_the_saved_ones(client, bob, acme, login):
     login(client, bob, acme)
     client.post("/tickets/search/", {"state": "closed"})
@@ -190,6 +200,29 @@ def test_pages_follow_each_other_by_keyset(client, bob, acme, login, settings):
     assert "Successiva" not in third
     back_link = re.search(r'href="\?([^"]*cursor=[^"]+)">.*?Precedente', third.replace("&amp;", "&"), re.S).group(1)
     assert numbers_in(client.get(f"{LIST}?{back_link}").text) == newest_first[5:10]
+
+
+def test_the_first_pages_sql_is_written_once_per_process_for_each_company(client, bob, eve, acme, globex, login):
+    ours, theirs = bulk_tickets(acme, bob, 3), bulk_tickets(globex, eve, 2)
+    login(client, bob, acme)
+    client.get(LIST, {"sort": "priority", "state": "open"})
+
+    assert Ticket not in models_compiled(client, f"{LIST}?sort=priority&state=open")
+    assert numbers_in(client.get(LIST, {"sort": "priority", "state": "open"}).text) == [t.pk for t in reversed(ours)]
+    login(client, eve, globex)
+    assert numbers_in(client.get(LIST, {"sort": "priority", "state": "open"}).text) == [t.pk for t in reversed(theirs)]
+
+
+def test_the_first_page_leads_to_the_next_as_before(client, bob, acme, login, settings):
+    settings.TICKETS_PER_PAGE = 2
+    tickets = bulk_tickets(acme, bob, 5)
+    login(client, bob, acme)
+
+    first = client.get(LIST).text
+    cursor = re.search(r'href="[^"]*cursor=([^"&]+)', first).group(1)
+    second = client.get(f"{LIST}?cursor={cursor}").text
+
+    assert numbers_in(first) + numbers_in(second) == [t.pk for t in reversed(tickets)][:4]
 
 
 def test_a_forged_cursor_shows_the_first_page(client, bob, acme, login):
