@@ -108,6 +108,7 @@ TEMPLATES = [
                 "listing": "sportello.lib.templatetags.listing",
                 "fields": "sportello.lib.templatetags.fields",
                 "menu": "sportello.lib.templatetags.menu",
+                "shell": "sportello.lib.templatetags.shell",
                 "text": "sportello.lib.templatetags.text",
             },
         },

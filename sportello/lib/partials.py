@@ -1,11 +1,14 @@
-"""Jinja2 for the partials repeated once per row: the ticket lists' rows, the chat's lines
-and the options of a select.
+"""Jinja2 for the partials repeated once per row (the ticket lists' rows, the chat's lines,
+the options of a select) and for the page shell that every signed-in page repeats (the top
+bar, the menu, the messages: lib/templatetags/shell.py).
 
 Django's template engine resolves every variable, filter and tag one node at a time:
 about 50 µs for a list row, so a page of 25 rows or a chat of 200 messages spent more in
 its loop than in all the rest of the page. Jinja2 compiles a template to Python code and
 writes the same row in a fifth of that. Only these partials use it; the pages around them
-stay Django templates and call them through a tag (`render_partial`).
+stay Django templates and call them through a tag (`render_partial`, or
+`render_django_escaped` for those that stand for whole Django templates and must write the
+same bytes: Django's escaping in every `{{ … }}`, translations as `{% translate %}` gives them).
 
 The partials live in each app's `jinja2/` folder. Autoescape is on, as in Django's
 templates; `_()` is Django's gettext, so `makemessages` finds `{% set x = _("…") %}` as it
@@ -13,6 +16,7 @@ does in Django templates (labels are translated once, before the loop, not on ev
 """
 
 from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,10 +33,32 @@ def local_minute(moment, tz=None) -> str:
     return moment.astimezone(tz or timezone.get_current_timezone()).strftime("%d/%m/%Y %H:%M")
 
 
+def local_date(moment, tz=None) -> str:
+    """`moment`'s day in the time zone `tz` (the current one if None): 31/12/2026."""
+    return moment.astimezone(tz or timezone.get_current_timezone()).strftime("%d/%m/%Y")
+
+
 def iso_seconds(moment, tz=None) -> str:
     """`moment` for a `<time datetime>`: ISO 8601 in the time zone `tz` (the current one if
     None), whole seconds (the HTML standard allows at most three decimals; none are needed)."""
     return moment.astimezone(tz or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
+
+
+def url(name: str, *args) -> str:
+    """`{% url name arg… %}`: the address of the page `name` with positional `args`."""
+    return reverse(name, args=args)
+
+
+def fill(message: str, **values) -> SafeString:
+    """A translated `message` with its placeholders filled, as Django's `{% blocktranslate
+    with name=value %}` writes it: the values escaped Django's way, the message as it is."""
+    filled = message % {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(filled)  # noqa: S308 - the portal's own message, its values escaped
+
+
+def translated(message: str) -> SafeString:
+    """`message` translated into the active language, as safe text (Django's `{% translate %}`)."""
+    return mark_safe(gettext(message))  # noqa: S308 - the portal's own catalogue
 
 
 def environment(**options) -> Environment:
@@ -43,17 +69,44 @@ def environment(**options) -> Environment:
     options["undefined"] = StrictUndefined
     env = Environment(autoescape=True, **options)
     env.globals["_"] = gettext
+    # The tags every page's shell uses, the same functions as in Django templates.
+    from .templatetags import fields
+    from .templatetags.icons import icon
+    from .templatetags.listing import active_filters
+    from .templatetags.menu import fixed_static, fixed_url
+    from .templatetags.text import one_full_stop
+
+    env.globals.update(
+        icon=icon,
+        fixed_url=fixed_url,
+        fixed_static=fixed_static,
+        url=url,
+        field=fields.field,
+        radio_field=fields.radio_field,
+        select_field=fields.select_field,
+        active_filters=active_filters,
+    )
+    env.filters.update(one_full_stop=one_full_stop, error_target=fields.error_target, disabled=fields.disabled)
     env.filters.update(
         {
             "local_minute": local_minute,
+            "local_date": local_date,
             "iso_seconds": iso_seconds,
             "time_since": time_since,
             "file_size": file_size,
             # Django's escaping, for the partials that stand for Django templates every form
             # includes (partials/field.html…): an apostrophe written &#x27; as before, not &#39;.
             "django_escape": conditional_escape,
+            "fill": fill,
         }
     )
+    # The environment of the partials that stand for whole Django templates (the page shell,
+    # the lists' filter panels): an overlay, sharing loader, globals and filters, whose
+    # `{{ … }}` are escaped as Django escapes them (an apostrophe &#x27;, a double quote
+    # &quot;), so that the HTML is the same byte for byte without a filter on each value.
+    # Its `_()` returns safe text, as `{% translate %}` does: a translation is ours, not input.
+    env.django_escaped = env.overlay(finalize=conditional_escape)
+    env.django_escaped.globals = {**env.globals, "_": translated}
     return env
 
 
@@ -61,3 +114,9 @@ def render_partial(name: str, context: dict) -> SafeString:
     """Renders the Jinja2 partial `name` with `context` and returns markup for a Django
     template. Every value was escaped by Jinja2's autoescape (or is already safe)."""
     return mark_safe(engines["jinja2"].env.get_template(name).render(context))  # noqa: S308 - autoescaped by Jinja2
+
+
+def render_django_escaped(name: str, context: dict) -> SafeString:
+    """As `render_partial`, for the partials that stand for whole Django templates (the page
+    shell, the lists' filter panels): every `{{ … }}` is escaped as Django escapes it."""
+    return mark_safe(engines["jinja2"].env.django_escaped.get_template(name).render(context))  # noqa: S308 - escaped

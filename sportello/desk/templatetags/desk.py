@@ -5,7 +5,10 @@ from dataclasses import dataclass
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from sportello.lib.partials import render_django_escaped
+from sportello.lib.templatetags.shell import page_context
 from sportello.tickets.models import Status
+from sportello.tickets.templatetags.tickets import queue_rows
 
 register = template.Library()
 
@@ -32,3 +35,11 @@ def queue_chips(form, counts: dict) -> list[Chip]:
             count = f"≈ {count}"
         chips.append(Chip(f"state={status.value}", status.label, str(count), state == status.value))
     return chips
+
+
+@register.simple_tag(takes_context=True)
+def queue_body(context):
+    """The body of the operators' queue (desk/queue.html): its counts, filter panel and rows."""
+    form = context["form"]
+    body = page_context(context, chips=queue_chips(form, context["counts"]), rows=queue_rows(context["page"].rows))
+    return render_django_escaped("desk/queue_body.html", body)

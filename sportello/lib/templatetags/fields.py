@@ -16,42 +16,60 @@ from .choices import options
 register = template.Library()
 
 
+def field(bound_field, extra_label=None):
+    """`partials/field.html` for `bound_field` (and `extra_label`, for a checkbox)."""
+    return render_partial("partials/field.html", {"field": bound_field, "extra_label": extra_label})
+
+
+def radio_field(bound_field, legend_class=None):
+    """`partials/radio_field.html` for `bound_field` (and `legend_class`)."""
+    value = bound_field.value()
+    return render_partial(
+        "partials/radio_field.html",
+        {
+            "field": bound_field,
+            "name": bound_field.html_name,
+            "current": "" if value is None else f"{value}",
+            "legend_class": legend_class,
+        },
+    )
+
+
+def select_field(bound_field, choices=None, form_id=None, button=None):
+    """`partials/select_field.html` for `bound_field`: its options from `choices` (pairs) or
+    the field's own; `form_id` and `button` when given."""
+    return render_partial(
+        "partials/select_field.html",
+        {
+            "field": bound_field,
+            "options": options(choices or bound_field.field.choices, bound_field.value()),
+            "form_id": form_id,
+            "button": button,
+        },
+    )
+
+
+# The Django partials of the same names call these tags; Jinja2 partials (the filter panels)
+# call the functions above, which the partials' environment names alike.
+
+
 @register.simple_tag(takes_context=True)
 def field_html(context):
     """`partials/field.html`: the context's `field` (and `extra_label`, for a checkbox)."""
-    return render_partial("partials/field.html", {"field": context["field"], "extra_label": context.get("extra_label")})
+    return field(context["field"], context.get("extra_label"))
 
 
 @register.simple_tag(takes_context=True)
 def radio_field_html(context):
     """`partials/radio_field.html`: the context's `field` (and `legend_class`)."""
-    field = context["field"]
-    value = field.value()
-    return render_partial(
-        "partials/radio_field.html",
-        {
-            "field": field,
-            "name": field.html_name,
-            "current": "" if value is None else f"{value}",
-            "legend_class": context.get("legend_class"),
-        },
-    )
+    return radio_field(context["field"], context.get("legend_class"))
 
 
 @register.simple_tag(takes_context=True)
 def select_field_html(context):
     """`partials/select_field.html`: the context's `field`, its options from `choices` (pairs)
     or the field's own, and `form_id` and `button` when given."""
-    field = context["field"]
-    return render_partial(
-        "partials/select_field.html",
-        {
-            "field": field,
-            "options": options(context.get("choices") or field.field.choices, field.value()),
-            "form_id": context.get("form_id"),
-            "button": context.get("button"),
-        },
-    )
+    return select_field(context["field"], context.get("choices"), context.get("form_id"), context.get("button"))
 
 
 @register.filter

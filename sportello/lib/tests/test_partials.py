@@ -92,3 +92,22 @@ def test_file_sizes_are_written_in_the_active_language(size, italian, english):
         assert file_size(size) == italian
     with translation.override("en"):
         assert file_size(size) == english
+
+
+def test_the_shells_partials_write_what_djangos_templates_write():
+    """The partials that stand for whole Django templates (the page shell) escape a value as
+    Django does (&#x27;, &quot;) and write a translation as {% translate %} and
+    {% blocktranslate %} do: the message as it is, its values escaped."""
+    name = 'L\'Officina & "Figli" <S.r.l.>'
+    django = engines["django"].from_string(
+        '{% load i18n %}<a title="{{ name }}">{% translate "choose another company" %}</a>'
+        "{% blocktranslate with name=name %}{{ name }}: choose another company{% endblocktranslate %}"
+    )
+    jinja = engines["jinja2"].env.django_escaped.from_string(
+        '<a title="{{ name }}">{{ _("choose another company") }}</a>'
+        '{{ _("%(name)s: choose another company")|fill(name=name) }}'
+    )
+    with translation.override("it"):
+        written = jinja.render(name=name)
+        assert written == django.render({"name": name})
+    assert "L&#x27;Officina &amp; &quot;Figli&quot; &lt;S.r.l.&gt;: scegli un'altra azienda" in written

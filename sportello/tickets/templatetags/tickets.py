@@ -10,9 +10,10 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sportello.lib.humanize import file_size, time_since
-from sportello.lib.partials import render_partial
+from sportello.lib.partials import render_django_escaped, render_partial
 from sportello.tickets.models import (
     AREA_EXAMPLES,
     AREA_SHORT_LABELS,
@@ -132,6 +133,15 @@ def ticket_rows(rows):
     return render_partial("tickets/ticket_rows.html", _row_context(rows, "tickets:detail", 9))
 
 
+@register.simple_tag(takes_context=True)
+def ticket_list_body(context):
+    """The body of the customers' list (tickets/list.html): its filter panel and rows."""
+    from sportello.lib.templatetags.shell import page_context
+
+    body = page_context(context, rows=ticket_rows(context["page"].rows))
+    return render_django_escaped("tickets/list_body.html", body)
+
+
 @register.simple_tag
 def queue_rows(rows):
     """The rows of the operators' queue (desk/queue.html)."""
@@ -156,3 +166,53 @@ def chat_lines(chat, attachment_url_name=""):
         "download_url": _url_maker(attachment_url_name or "tickets:attachment", _UUID_PLACEHOLDER),
     }
     return render_partial("tickets/chat_lines.html", context)
+
+
+def chat_status(chat) -> str:
+    """What the chat's hidden status line says: how many messages ("40 messaggi")."""
+    count = message_count(chat)
+    return ngettext("%(counter)s message", "%(counter)s messages", count) % {"counter": count}
+
+
+def _chat_context(context) -> dict:
+    chat = context["chat"]
+    return {"lines": chat_lines(chat, context.get("attachment_url_name", "")), "status": chat_status(chat)}
+
+
+@register.simple_tag(takes_context=True)
+def chat_html(context):
+    """A ticket's chat alone (tickets/partials/chat.html): the context's `chat`."""
+    return render_django_escaped("tickets/partials/chat.html", _chat_context(context))
+
+
+@register.simple_tag(takes_context=True)
+def kept_uploads_html(context):
+    """The files kept from the context's `form`'s earlier try (tickets/partials/kept_uploads.html)."""
+    return render_django_escaped("tickets/partials/kept_uploads.html", {"form": context["form"]})
+
+
+@register.simple_tag
+def attachment_problem_html():
+    """Where the browser says that a chosen file is too large or that there are too many."""
+    return render_django_escaped(
+        "tickets/partials/attachment_problem.html", {"attachment_messages": attachment_messages}
+    )
+
+
+@register.simple_tag(takes_context=True)
+def ticket_page_body(context, name: str):
+    """The content of a ticket's page (tickets/ticket_page.html): the Jinja2 template `name`
+    (tickets/detail_body.html, desk/ticket_body.html), a child of tickets/ticket_page.html."""
+    from sportello.idempotency.templatetags.idempotency import submission_key
+    from sportello.lib.templatetags.shell import page_context
+
+    body = page_context(
+        context,
+        **_chat_context(context),
+        submission_key=submission_key,
+        attachment_messages=attachment_messages,
+        status_badge=status_badge,
+        seconds_until_closable=seconds_until_closable,
+        closable_time=closable_time,
+    )
+    return render_django_escaped(name, body)
