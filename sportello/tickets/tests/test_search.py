@@ -284,6 +284,16 @@ def test_a_search_plans_as_on_ssd_storage(settings):
         assert cursor.fetchone()[0] == "1.1"
 
 
+def test_a_search_is_not_jit_compiled():
+    from django.db import connection
+
+    from sportello.tickets.search import time_bound
+
+    with time_bound(), connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_the_list_says_when_a_search_took_too_long(client, bob, acme, login, settings, monkeypatch):
     from django.db import connection
 
