@@ -9,6 +9,8 @@ variables, the same on every page, that Jinja2 writes for less than Django's eng
 (docs/performance.md, "Issue 20, the page shell in Jinja2"). Every page still extends the
 Django layouts (base.html, layouts/app.html), which call these tags."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.utils import translation
@@ -29,13 +31,20 @@ def _csrf_input(context) -> str:
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
-def _languages() -> list[tuple[str, str]]:
+def _languages() -> tuple[tuple[str, str], ...]:
     """settings.LANGUAGES, each name in its own language (the language form's options)."""
+    return _named_in_own_language(tuple(settings.LANGUAGES))
+
+
+@lru_cache(maxsize=4)
+def _named_in_own_language(languages: tuple) -> tuple[tuple[str, str], ...]:
+    # The same on every page: worked out once per process (and per LANGUAGES), not by
+    # switching the active language for each option of every request.
     named = []
-    for code, name in settings.LANGUAGES:
+    for code, name in languages:
         with translation.override(code):
             named.append((code, str(name)))
-    return named
+    return tuple(named)
 
 
 def _shell_context(context, where: str) -> dict:
