@@ -13,6 +13,7 @@ from sportello.access import customer_member_required
 from sportello.idempotency.web import key_of
 from sportello.lib.compiled import CompiledQuery
 from sportello.lib.errors import RuleViolation
+from sportello.lib.partials import local_date
 from sportello.tenants.models import get_for_tenant_or_404
 
 from . import services, uploads
@@ -103,7 +104,7 @@ def _new_ticket_initial(request) -> dict:
         initial["title"] = related.title
         initial["description"] = _("Following ticket #%(number)s, closed on %(date)s.") % {
             "number": related.pk,
-            "date": related.closed_at.strftime("%d/%m/%Y") if related.closed_at else "",
+            "date": local_date(related.closed_at) if related.closed_at else "",
         }
     return initial
 

@@ -1,11 +1,13 @@
 """The manual's "Nuova richiesta di assistenza", and the ERP's deep link to it (R6, R13)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from sportello.testing.fixtures import PASSWORD, make_ticket
-from sportello.tickets.models import Attachment, Message, Priority, Ticket
+from sportello.tickets.models import Attachment, Message, Priority, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 NEW = "/tickets/new/"
@@ -207,6 +209,17 @@ def test_a_follow_up_of_an_old_closed_ticket_cites_its_number(client, bob, acme,
 
     assert f"#{old.pk}" in page
     assert Ticket.objects.exclude(pk=old.pk).get().related_ticket == old
+
+
+def test_a_follow_up_dates_the_closing_in_the_portals_time_zone(client, bob, acme, login):
+    # 23:30 UTC on 14 March is 00:30 on the 15th in Rome (TIME_ZONE): the day the person saw.
+    old = make_ticket(acme, bob)
+    Ticket.objects.filter(pk=old.pk).update(status=Status.CLOSED, closed_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
+    login(client, bob, acme)
+
+    page = client.get(NEW, {"related": old.pk}).text
+
+    assert "15/03/2026" in page and "14/03/2026" not in page
 
 
 def test_a_follow_up_cannot_cite_another_companys_ticket(client, bob, acme, eve, globex, login):
