@@ -30,14 +30,14 @@ def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str |
     after, before = (TupleLessThan, TupleGreaterThan) if descending else (TupleGreaterThan, TupleLessThan)
 
     if direction == "before":
-        rows = list(_beyond(queryset, before, columns, boundary).order_by(*backward)[: per_page + 1])
+        rows = list(beyond(queryset, before, columns, boundary).order_by(*backward)[: per_page + 1])
         has_more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         has_more_after = True
     elif boundary is None:
         return first_page(list(first_page_queryset(queryset, columns, descending, per_page)), columns, per_page, salt)
     else:
-        rows = list(_beyond(queryset, after, columns, boundary).order_by(*forward)[: per_page + 1])
+        rows = list(beyond(queryset, after, columns, boundary).order_by(*forward)[: per_page + 1])
         has_more_after = len(rows) > per_page
         rows = rows[:per_page]
         has_more_before = True
@@ -64,7 +64,7 @@ def first_page(rows: list, columns: tuple[str, ...], per_page: int, salt: str) -
     return Page(rows, make_cursor("after", rows[-1], columns, salt) if rows and has_more_after else None, None)
 
 
-def _beyond(queryset, comparison, columns: tuple[str, ...], boundary: tuple):
+def beyond(queryset, comparison, columns: tuple[str, ...], boundary: tuple):
     """The rows past `boundary` in the order: the row comparison, and the bound on the
     first column that it implies. The bound selects nothing new, but PostgreSQL estimates
     a row comparison poorly (a deep page of the desk's "waiting longest": 28 rows expected,

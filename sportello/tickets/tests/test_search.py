@@ -358,15 +358,27 @@ def test_suggestions_that_take_too_long_are_left_out(client, bob, oscar, acme, l
 
 
 # The newest matches are found by reading the list's newest tickets (WALK of them), then,
-# when those hold too few, by asking the indexes for the older ones: both steps are tried.
-walks = pytest.mark.parametrize("walk", [2, 10_000], ids=["older-ones-from-the-indexes", "newest-read-in-order"])
+# when those hold too few, by reading on down the index (up to LONGER_WALK more) or by
+# asking the indexes for the older ones: each way is tried.
+walks = pytest.mark.parametrize(
+    "walk",
+    [(2, 0), (2, 40_000), (10_000, 40_000)],
+    ids=["older-ones-from-the-indexes", "walked-on-at-the-matches-rate", "newest-read-in-order"],
+)
+
+
+def walk_as(monkeypatch, walk: tuple[int, int]):
+    from sportello.tickets import search
+
+    monkeypatch.setattr(search, "WALK", walk[0])
+    monkeypatch.setattr(search, "LONGER_WALK", walk[1])
 
 
 @walks
 def test_relevance_ranks_the_newest_matches_only(client, bob, acme, login, monkeypatch, walk):
     from sportello.tickets import search
 
-    monkeypatch.setattr(search, "WALK", walk)
+    walk_as(monkeypatch, walk)
 
     old = make_ticket(acme, bob, title="Magazzino magazzino magazzino", description="Magazzino.")
     newer = [make_ticket(acme, bob, title=f"Magazzino {n}", description="Altro.") for n in range(3)]
@@ -385,7 +397,7 @@ def test_relevance_finds_a_match_older_than_the_window_of_newest_tickets(client,
     # window's subquery renames the table, and its condition must follow (search.TicketSQL).
     from sportello.tickets import search
 
-    monkeypatch.setattr(search, "WALK", walk)
+    walk_as(monkeypatch, walk)
 
     old = make_ticket(acme, bob, title="Giacenze di magazzino errate", description="Dopo l'inventario.")
     for n in range(3):
@@ -402,7 +414,7 @@ def test_suggestions_find_a_solved_ticket_older_than_the_window_of_newest_ticket
 ):
     from sportello.tickets import search
 
-    monkeypatch.setattr(search, "WALK", walk)
+    walk_as(monkeypatch, walk)
 
     answered = solved(
         oscar,
@@ -435,6 +447,79 @@ def test_a_scope_that_cannot_hold_a_ticket_has_no_newest_matches(acme, bob):
     assert len(search.newest_matching(Ticket.objects.all(), match, 5)) == 1
 
 
+def magazzino_match():
+    from django.db.models import BooleanField
+
+    from sportello.tickets import search
+
+    return search.TicketSQL(
+        "{ticket}.search_document @@ plainto_tsquery('sportello_italian', %s)", ["magazzino"], BooleanField()
+    )
+
+
+def statements_run_by(function):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = function()
+    return result, [query["sql"] for query in queries]
+
+
+@pytest.fixture
+def one_match_in_three(acme, bob):
+    """12 tickets, oldest first, one in three about the warehouse: their ids, newest first."""
+    matches = []
+    for n in range(12):
+        if n % 3 == 0:
+            matches.append(make_ticket(acme, bob, title=f"Magazzino {n}", description="Giacenze.").pk)
+        else:
+            make_ticket(acme, bob, title=f"Stampante {n}", description="Non stampa.")
+    return matches[::-1]
+
+
+def test_a_word_short_of_the_window_in_the_newest_tickets_is_walked_on_at_its_rate(monkeypatch, one_match_in_three):
+    # The weak band: a word in one ticket in a hundred fills too little of the WALK newest
+    # tickets, and the GIN step then read every one of its matches in the million (259 ms).
+    # Its rate says the rest lie just past the walk: the walk goes on, no GIN step.
+    from sportello.tickets import search
+    from sportello.tickets.models import Ticket
+
+    monkeypatch.setattr(search, "WALK", 3)  # one match in the 3 newest: 2 more within ~6
+    monkeypatch.setattr(search, "LONGER_WALK", 12)
+
+    found, statements = statements_run_by(lambda: search.newest_matching(Ticket.objects.all(), magazzino_match(), 3))
+
+    assert found == one_match_in_three[:3]
+    assert not any("MATERIALIZED" in sql for sql in statements)
+    assert sum(") newest WHERE hit" in sql for sql in statements) == 2  # the walk, then walked on
+
+
+def test_a_word_too_rare_to_walk_on_for_is_looked_up_in_the_indexes(monkeypatch, one_match_in_three):
+    from sportello.tickets import search
+    from sportello.tickets.models import Ticket
+
+    monkeypatch.setattr(search, "WALK", 3)
+    monkeypatch.setattr(search, "LONGER_WALK", 11)  # the rate asks for 12 more tickets
+
+    found, statements = statements_run_by(lambda: search.newest_matching(Ticket.objects.all(), magazzino_match(), 3))
+
+    assert found == one_match_in_three[:3]
+    assert sum("MATERIALIZED" in sql for sql in statements) == 1
+
+
+def test_a_walk_that_read_every_ticket_of_the_scope_needs_no_indexes(monkeypatch, one_match_in_three):
+    from sportello.tickets import search
+    from sportello.tickets.models import Ticket
+
+    monkeypatch.setattr(search, "LONGER_WALK", 0)
+
+    found, statements = statements_run_by(lambda: search.newest_matching(Ticket.objects.all(), magazzino_match(), 10))
+
+    assert found == one_match_in_three  # 4 of the 10 asked for: all there are
+    assert not any("MATERIALIZED" in sql for sql in statements)
+
+
 @walks
 @pytest.mark.parametrize("company_walks", [10, 1], ids=["each-company-walked", "companies-walked-together"])
 def test_the_desks_window_over_several_companies_holds_their_newest_matches(
@@ -447,7 +532,7 @@ def test_the_desks_window_over_several_companies_holds_their_newest_matches(
     for n in range(3):
         make_ticket(acme, bob, title=f"Stampante {n}", description="Non stampa.")
     make_ticket(globex, eve, title="Magazzino Globex nuovo", description="Giacenze.")
-    monkeypatch.setattr(search, "WALK", walk)
+    walk_as(monkeypatch, walk)
     monkeypatch.setattr(search, "COMPANY_WALKS", company_walks)
     monkeypatch.setattr(search, "RANK_WINDOW", 2)
     login(client, oscar)
