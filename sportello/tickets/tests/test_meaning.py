@@ -1,6 +1,9 @@
 """Ranking "Già risolto?" by meaning: the embedding stored when a ticket closes, and used."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from sportello.testing.fixtures import make_ticket
 from sportello.testing.tasks import run_ready_tasks
@@ -104,3 +107,21 @@ def test_a_single_candidate_is_not_embedded(bob, oscar, acme, settings, model):
     found = similar_closed_tickets("Errore stampa\nLe stampanti non funzionano", tenant=acme)
 
     assert [s.ticket for s in found] == [printer] and model.queries == []
+
+
+def test_the_command_embeds_closed_tickets_without_an_embedding_of_the_current_model(bob, oscar, acme, settings):
+    settings.SEARCH_MEANING = False  # closed without the task
+    never, older, current = (make_ticket(acme, bob, title=f"Errore stampa {n}") for n in range(3))
+    for ticket in (never, older, current):
+        services.change_status(oscar, ticket, Status.CLOSED)
+    TicketEmbedding.objects.create(ticket=older, tenant=acme, model="a model used before", vector=b"\0" * 8)
+    meaning.store_embeddings([current])
+    kept = TicketEmbedding.objects.get(ticket=current).created_at
+
+    call_command("embed_closed_tickets", stdout=io.StringIO())
+
+    stored = {e.ticket_id: e for e in TicketEmbedding.objects.all()}
+    assert {pk: e.model for pk, e in stored.items()} == dict.fromkeys(
+        [never.pk, older.pk, current.pk], meaning.MODEL_NAME
+    )
+    assert len(stored[older.pk].vector) == len(stored[current.pk].vector) and stored[current.pk].created_at == kept
