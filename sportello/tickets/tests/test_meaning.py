@@ -1,6 +1,9 @@
 """Ranking "Già risolto?" by meaning: the embedding stored when a ticket closes, and used."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from sportello.testing.fixtures import make_ticket
 from sportello.testing.tasks import run_ready_tasks
@@ -24,7 +27,7 @@ def test_closing_a_ticket_stores_the_meaning_of_its_question(bob, oscar, acme, s
 
     stored = TicketEmbedding.objects.get()
     assert (stored.ticket, stored.tenant, stored.model) == (ticket, acme, meaning.MODEL_NAME)
-    assert len(stored.vector) == 384 * 4
+    assert len(stored.vector) == 512 * 4
 
 
 def test_no_embedding_is_queued_when_meaning_is_off(bob, oscar, acme, settings):
@@ -53,17 +56,16 @@ def test_the_closer_meaning_comes_first(bob, oscar, acme, settings):
 
 
 class CountingModel:
-    """The real model, counting the requests' texts it embeds."""
+    """The real model, counting the requests' texts it embeds (one text; tickets' questions
+    come as lists)."""
 
     def __init__(self, model):
         self.model, self.queries = model, []
 
-    def query(self, text):
-        self.queries.append(text)
-        return self.model.query(text)
-
-    def passage(self, texts):
-        return self.model.passage(texts)
+    def encode(self, texts):
+        if isinstance(texts, str):
+            self.queries.append(texts)
+        return self.model.encode(texts)
 
 
 @pytest.fixture
@@ -104,3 +106,21 @@ def test_a_single_candidate_is_not_embedded(bob, oscar, acme, settings, model):
     found = similar_closed_tickets("Errore stampa\nLe stampanti non funzionano", tenant=acme)
 
     assert [s.ticket for s in found] == [printer] and model.queries == []
+
+
+def test_the_command_embeds_closed_tickets_without_an_embedding_of_the_current_model(bob, oscar, acme, settings):
+    settings.SEARCH_MEANING = False  # closed without the task
+    never, older, current = (make_ticket(acme, bob, title=f"Errore stampa {n}") for n in range(3))
+    for ticket in (never, older, current):
+        services.change_status(oscar, ticket, Status.CLOSED)
+    TicketEmbedding.objects.create(ticket=older, tenant=acme, model="a model used before", vector=b"\0" * 8)
+    meaning.store_embeddings([current])
+    kept = TicketEmbedding.objects.get(ticket=current).created_at
+
+    call_command("embed_closed_tickets", stdout=io.StringIO())
+
+    stored = {e.ticket_id: e for e in TicketEmbedding.objects.all()}
+    assert {pk: e.model for pk, e in stored.items()} == dict.fromkeys(
+        [never.pk, older.pk, current.pk], meaning.MODEL_NAME
+    )
+    assert len(stored[older.pk].vector) == len(stored[current.pk].vector) and stored[current.pk].created_at == kept

