@@ -62,6 +62,15 @@ def _model():
     return USE(threads=1)
 
 
+def load() -> None:
+    """Loads the model and embeds one word, when meaning is on: the package builds its
+    tokenizer's tables on the first text (3-8 s on a busy 2-core machine), which the first
+    person asking for suggestions in each web process would otherwise wait for. Called by
+    sportello/wsgi.py as a web process starts."""
+    if is_enabled():
+        _model().encode("avvio")
+
+
 def question_of(title: str, description: str) -> str:
     """The text a ticket is embedded by: its title, then its description, cut."""
     return f"{title.strip()}\n{description.strip()}"[:MAX_PASSAGE]

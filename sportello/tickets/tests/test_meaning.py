@@ -1,6 +1,9 @@
 """Ranking "Già risolto?" by meaning: the embedding stored when a ticket closes, and used."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -124,3 +127,20 @@ def test_the_command_embeds_closed_tickets_without_an_embedding_of_the_current_m
         [never.pk, older.pk, current.pk], meaning.MODEL_NAME
     )
     assert len(stored[older.pk].vector) == len(stored[current.pk].vector) and stored[current.pk].created_at == kept
+
+
+LOADED_BY_WSGI = (
+    "import sportello.wsgi; from sportello.tickets import meaning; print(meaning._model.cache_info().currsize)"
+)
+
+
+@pytest.mark.parametrize(("setting", "loaded"), [("true", "1"), ("false", "0")])
+def test_a_web_process_loads_the_model_as_it_starts_not_on_its_first_suggestion(setting, loaded):
+    # The package builds its tokenizer's tables on its first text: seconds the first
+    # customer asking for suggestions in each gunicorn worker would otherwise wait.
+    environment = {**os.environ, "SEARCH_MEANING": setting}
+    started = subprocess.run(
+        [sys.executable, "-c", LOADED_BY_WSGI], env=environment, capture_output=True, text=True, check=True
+    )
+
+    assert started.stdout.strip().splitlines()[-1] == loaded
