@@ -107,13 +107,17 @@ def _url_maker(name: str, placeholder: str = _PLACEHOLDER):
 
 
 def _row_context(rows, detail_name: str, columns: int) -> dict:
+    cells = choice_cells(get_language())
     return {
         "rows": rows,
         "columns": columns,
         "now": timezone.now(),
         "tz": timezone.get_current_timezone(),
         "closed_status": Status.CLOSED,
-        "page": {"cells": choice_cells(get_language()), "detail_url": _url_maker(detail_name)},
+        "area_cells": cells["area"],
+        "status_cells": cells["status"],
+        "priority_cells": cells["priority"],
+        "detail_url": _url_maker(detail_name),
     }
 
 
