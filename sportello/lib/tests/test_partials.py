@@ -33,6 +33,12 @@ def test_options_write_a_lazy_translation_in_the_active_language():
         assert options([("", label)], None) == '<option value="" selected>Any</option>'
 
 
+def test_options_of_values_that_cannot_be_a_key_are_written_all_the_same():
+    assert options(iter([(["a"], "A"), (None, "B")]), "['a']") == (
+        '<option value="[&#39;a&#39;]" selected>A</option><option value="">B</option>'
+    )
+
+
 def test_the_partials_escape_even_when_the_settings_ask_them_not_to():
     template = environment(autoescape=False, loader=None).from_string("<p>{{ text }}</p>")
     assert template.render(text="<script>alert(1)</script>") == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
