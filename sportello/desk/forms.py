@@ -63,16 +63,17 @@ class QueueFilterForm(forms.Form):
         label=_("Request type"), choices=[("", _("Any")), *RequestType.choices], required=False
     )
     company = forms.CharField(label=_("Company"), max_length=100, required=False, help_text=_("Name or VAT number."))
-    assignee = forms.ModelChoiceField(label=_("Operator"), queryset=None, required=False, empty_label=_("Any"))
+    # Written once with the class, as AssignForm's: each form takes a copy of it (Django's
+    # deep copy of the fields clones it) rather than building the filter and order again.
+    assignee = forms.ModelChoiceField(
+        label=_("Operator"),
+        queryset=User.objects.operators(include_inactive=True).order_by("first_name", "last_name"),
+        required=False,
+        empty_label=_("Any"),
+    )
     mine = forms.BooleanField(label=_("Mine"), required=False)
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=QUEUE_SORTS.items(), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.operators(include_inactive=True).order_by(
-            "first_name", "last_name"
-        )
 
     def clean(self):
         cleaned = super().clean()

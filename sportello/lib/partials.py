@@ -82,6 +82,7 @@ def environment(**options) -> Environment:
         fixed_static=fixed_static,
         url=url,
         field=fields.field,
+        widget=fields.widget,
         radio_field=fields.radio_field,
         select_field=fields.select_field,
         active_filters=active_filters,

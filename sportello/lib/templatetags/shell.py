@@ -13,6 +13,9 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -69,8 +72,40 @@ def app_top(context):
     """layouts/app.html's body up to the page's content: the top bar with the company and
     the user menu, the left menu with the page's entry marked, the request's messages."""
     values = _shell_context(context, "menu")
-    values["section"] = menu_section(context)
+    values["menu"] = _menu(context["request"], menu_section(context))
     return render_django_escaped("layouts/app_top.html", values)
+
+
+def _menu(request, section: str) -> str:
+    """The left menu (partials/menu.html) for the person of `request`, `section` marked."""
+    tenant, user = request.tenant, request.user
+    is_administrator = bool(tenant) and request.membership.is_administrator
+    return _menu_html(
+        translation.get_language(), get_script_prefix(), section, bool(tenant), is_administrator,
+        user.is_operator, user.is_staff,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _menu_html(language, script_prefix, section, has_tenant, is_administrator, is_operator, is_staff) -> str:
+    # The menu depends only on these (the addresses on the script prefix, the words on the
+    # language): written once per process for each, not on every page.
+    return render_django_escaped(
+        "partials/menu.html",
+        {
+            "section": section,
+            "has_tenant": has_tenant,
+            "is_administrator": is_administrator,
+            "is_operator": is_operator,
+            "is_staff": is_staff,
+        },
+    )
+
+
+@receiver(setting_changed)
+def _forget_menus(setting, **kwargs) -> None:
+    # A test that changes the URLs, the languages or the static files' settings.
+    _menu_html.cache_clear()
 
 
 @register.simple_tag(takes_context=True)

@@ -4,6 +4,7 @@ templates do, and the helpers they use speak the active language."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django import forms
 from django.template import engines
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -12,6 +13,7 @@ from jinja2 import UndefinedError
 from sportello.lib.humanize import file_size, time_since
 from sportello.lib.partials import environment, iso_seconds, render_partial
 from sportello.lib.templatetags.choices import options
+from sportello.lib.templatetags.fields import widget
 
 
 def test_options_escape_values_and_labels_and_mark_the_current_one():
@@ -29,6 +31,12 @@ def test_options_write_a_lazy_translation_in_the_active_language():
         assert options([("", label)], None) == '<option value="" selected>Qualsiasi</option>'
     with translation.override("en"):
         assert options([("", label)], None) == '<option value="" selected>Any</option>'
+
+
+def test_options_of_values_that_cannot_be_a_key_are_written_all_the_same():
+    assert options(iter([(["a"], "A"), (None, "B")]), "['a']") == (
+        '<option value="[&#39;a&#39;]" selected>A</option><option value="">B</option>'
+    )
 
 
 def test_the_partials_escape_even_when_the_settings_ask_them_not_to():
@@ -111,3 +119,34 @@ def test_the_shells_partials_write_what_djangos_templates_write():
         written = jinja.render(name=name)
         assert written == django.render({"name": name})
     assert "L&#x27;Officina &amp; &quot;Figli&quot; &lt;S.r.l.&gt;: scegli un'altra azienda" in written
+
+
+class EveryInput(forms.Form):
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Ticket code")}))
+    search = forms.CharField(required=False, help_text="In titles", widget=forms.TextInput(attrs={"type": "search"}))
+    number = forms.IntegerField(min_value=1, required=False)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True}))
+    password = forms.CharField(widget=forms.PasswordInput)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    checked = forms.BooleanField(required=False)
+    choice = forms.ChoiceField(choices=[("a", "<A>")], required=False)
+    area = forms.CharField(required=False, widget=forms.Textarea)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"text": 'L\'Officina & "Figli" <S.r.l.>', "number": "x", "day": "2026-11-30", "email": "bad", "password": "p",
+         "hidden": "<h>", "checked": "on", "choice": "a", "area": "<t>"},
+        {"text": "a" * 30, "day": "31/02", "email": "a@b.it", "checked": ""},
+    ],
+)  # fmt: skip
+def test_the_inputs_widget_writes_are_what_djangos_form_renderer_writes(data):
+    form = EveryInput(data, initial={"day": datetime(2026, 11, 30).date(), "hidden": "'"})
+    if data is not None:
+        form.is_valid()
+    with translation.override("it"):
+        for bound_field in form:
+            assert widget(bound_field) == str(bound_field), bound_field.name

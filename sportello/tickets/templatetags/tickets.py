@@ -2,15 +2,17 @@
 
 The rows of the lists and the lines of the chat are Jinja2 partials (see
 sportello/lib/partials.py); the tags here gather what they show (the labels of the
-choices, translated once per page) and render them."""
+choices, translated once per page or once per process and language) and render them."""
 
 import math
+from functools import lru_cache
 
 from django import template
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from sportello.lib.humanize import file_size, time_since
 from sportello.lib.partials import render_django_escaped, render_partial
@@ -104,25 +106,37 @@ def _url_maker(name: str, placeholder: str = _PLACEHOLDER):
     return lambda key: f"{before}{key}{after}"
 
 
-def _labels(choices) -> dict:
-    return {value: str(label) for value, label in choices.choices}
-
-
 def _row_context(rows, detail_name: str, columns: int) -> dict:
+    cells = choice_cells(get_language())
     return {
         "rows": rows,
         "columns": columns,
         "now": timezone.now(),
         "tz": timezone.get_current_timezone(),
         "closed_status": Status.CLOSED,
-        "page": {
-            "areas": _labels(Area),
-            "area_short": {area: str(label) for area, label in AREA_SHORT_LABELS.items()},
-            "statuses": _labels(Status),
-            "status_badges": STATUS_BADGES,
-            "priorities": _labels(Priority),
-            "priority_badges": PRIORITY_BADGES,
-            "detail_url": _url_maker(detail_name),
+        "area_cells": cells["area"],
+        "status_cells": cells["status"],
+        "priority_cells": cells["priority"],
+        "detail_url": _url_maker(detail_name),
+    }
+
+
+@lru_cache(maxsize=8)
+def choice_cells(language: str) -> dict:
+    """The cells of a row's area, status and priority for each of their values, in
+    `language` (the active one): {"area": {value: HTML}, "status": …, "priority": …}. The
+    same on every page, so written once per process and language (tickets/shared_cells.html's
+    macros) rather than escaped and looked up again in every row."""
+    macros = engines["jinja2"].env.get_template("tickets/shared_cells.html").module
+    status_label, priority_label = gettext("Status"), gettext("Priority")
+    return {
+        "area": {area: macros.area_cell(str(area.label), str(AREA_SHORT_LABELS[area])) for area in Area},
+        "status": {
+            status: macros.badge_cell(status_label, STATUS_BADGES[status], str(status.label)) for status in Status
+        },
+        "priority": {
+            priority: macros.badge_cell(priority_label, PRIORITY_BADGES[priority], str(priority.label))
+            for priority in Priority
         },
     }
 
