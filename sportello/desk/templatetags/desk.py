@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.partials import render_django_escaped
+from sportello.lib.templatetags.fields import filter_fields
 from sportello.lib.templatetags.shell import page_context
 from sportello.tickets.models import Status
 from sportello.tickets.templatetags.tickets import queue_rows
@@ -41,5 +42,8 @@ def queue_chips(form, counts: dict) -> list[Chip]:
 def queue_body(context):
     """The body of the operators' queue (desk/queue.html): its counts, filter panel and rows."""
     form = context["form"]
-    body = page_context(context, chips=queue_chips(form, context["counts"]), rows=queue_rows(context["page"].rows))
+    operators = tuple(tuple(pair) for pair in context["operator_choices"])
+    fields = filter_fields("desk/queue_filters.html", form, operator_choices=operators)
+    rows = queue_rows(context["page"].rows)
+    body = page_context(context, chips=queue_chips(form, context["counts"]), rows=rows, filter_fields=fields)
     return render_django_escaped("desk/queue_body.html", body)

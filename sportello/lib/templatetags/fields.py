@@ -8,9 +8,12 @@ panel renders ten fields on every view of the list or the queue, and Django's en
 a tenth of the page's time to resolve their few dozen variables and tags. Their <input>s are
 written by `widget`, the same markup as Django's form renderer for a quarter of the time."""
 
-from django import template
+from functools import lru_cache
 
-from sportello.lib.partials import render_partial
+from django import template
+from django.utils.translation import get_language
+
+from sportello.lib.partials import render_django_escaped, render_partial
 
 from .choices import options
 
@@ -42,6 +45,50 @@ def widget(bound_field):
         attrs.setdefault("id", bound_field.auto_id)
     context = field.widget.get_context(bound_field.html_name, bound_field.value(), attrs)
     return render_partial("partials/input.html", context)
+
+
+def filter_fields(template_name: str, form, **values) -> str:
+    """The fields of a list's filter panel: the Jinja2 partial `template_name` rendered with
+    `form` and `values` (Django's escaping, as the page bodies). A panel is shown on every
+    view of the list or the queue, mostly with the same few sets of filters, and its HTML
+    depends only on the form's class, the values submitted for its fields, `values` and the
+    language: so it is written once per process for each (an LRU of 64 panels; the desk's
+    500 operators are part of `values`, and a change to them makes a new panel). A form
+    with errors, whose messages are its own, is written each time. `values` must be
+    hashable (pairs as tuples)."""
+    if form.is_bound and form.errors:
+        return render_django_escaped(template_name, {"form": form, **values})
+    submitted = tuple((name, _submitted(form.data, name)) for name in form.fields) if form.is_bound else None
+    key = (template_name, get_language(), type(form), submitted, tuple(sorted(values.items())))
+    try:
+        return _panel(_Panel(key, form, values))
+    except TypeError:  # a value that cannot be part of a key
+        return render_django_escaped(template_name, {"form": form, **values})
+
+
+def _submitted(data, name: str) -> tuple:
+    if hasattr(data, "getlist"):  # a QueryDict: every value given for the name
+        return tuple(data.getlist(name))
+    return (data[name],) if name in data else ()
+
+
+class _Panel:
+    """A panel to write: compared and hashed by its key; the form and values it carries are
+    those of the first request that had to write it."""
+
+    def __init__(self, key: tuple, form, values: dict):
+        self.key, self.form, self.values = key, form, values
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Panel) and self.key == other.key
+
+
+@lru_cache(maxsize=64)
+def _panel(panel: _Panel) -> str:
+    return render_django_escaped(panel.key[0], {"form": panel.form, **panel.values})
 
 
 def field(bound_field, extra_label=None):

@@ -150,3 +150,64 @@ def test_the_inputs_widget_writes_are_what_djangos_form_renderer_writes(data):
     with translation.override("it"):
         for bound_field in form:
             assert widget(bound_field) == str(bound_field), bound_field.name
+
+
+# --- the filter panels' fields, written once per language and set of values --------------
+
+
+def panel_as_written_each_time(template_name, form, **values):
+    from sportello.lib.partials import render_django_escaped
+
+    return render_django_escaped(template_name, {"form": form, **values})
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"sort": "priority", "q": "fattura", "state": "closed", "priority": "3"},
+        {"created_from": "2026-13-01"},
+    ],
+    ids=["unbound", "nothing-chosen", "chosen", "invalid-date"],
+)
+def test_the_lists_panel_is_what_writing_it_each_time_gives(language, data):
+    from sportello.lib.templatetags.fields import filter_fields
+    from sportello.tickets.forms import ListFilterForm
+
+    with translation.override(language):
+        for _ in range(2):  # written, then kept
+            form = ListFilterForm(data)
+            form.is_valid()
+            kept = filter_fields("tickets/list_filters.html", form)
+            assert kept == panel_as_written_each_time("tickets/list_filters.html", form)
+
+
+def test_a_kept_panel_is_kept_per_language_and_per_values():
+    from sportello.lib.templatetags.fields import filter_fields
+    from sportello.tickets.forms import ListFilterForm
+
+    def panel(language, data):
+        with translation.override(language):
+            form = ListFilterForm(data)
+            form.is_valid()
+            return filter_fields("tickets/list_filters.html", form)
+
+    assert "Ordina" in panel("it", {}) and "Sort" in panel("en", {}) and "Ordina" not in panel("en", {})
+    assert 'value="fattura"' in panel("it", {"q": "fattura"}) and 'value="fattura"' not in panel("it", {"q": "iva"})
+
+
+def test_a_queue_panel_shows_the_operators_it_is_given_not_those_of_a_kept_one(db):
+    from sportello.desk.forms import QueueFilterForm
+    from sportello.lib.templatetags.fields import filter_fields
+
+    def panel(operators):
+        form = QueueFilterForm({"state": "open"})
+        form.is_valid()
+        return filter_fields("desk/queue_filters.html", form, operator_choices=operators)
+
+    before = panel((("", "Any"), (7, "Anna Rossi")))
+    after = panel((("", "Any"), (7, "Anna Rossi"), (8, "Bruno Verdi")))
+
+    assert "Bruno Verdi" not in before and "Bruno Verdi" in after

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.humanize import file_size, time_since
 from sportello.lib.partials import render_django_escaped, render_partial
+from sportello.lib.templatetags.fields import filter_fields
 from sportello.tickets.models import (
     AREA_EXAMPLES,
     AREA_SHORT_LABELS,
@@ -152,7 +153,8 @@ def ticket_list_body(context):
     """The body of the customers' list (tickets/list.html): its filter panel and rows."""
     from sportello.lib.templatetags.shell import page_context
 
-    body = page_context(context, rows=ticket_rows(context["page"].rows))
+    fields = filter_fields("tickets/list_filters.html", context["form"])
+    body = page_context(context, rows=ticket_rows(context["page"].rows), filter_fields=fields)
     return render_django_escaped("tickets/list_body.html", body)
 
 
