@@ -169,7 +169,7 @@ def queue(request):
         "page": page,
         "query": query,
         "counts": counts,
-        "operator_choices": [("", _("Any")), *operators],
+        "operator_choices": (("", _("Any")), *operators),  # pairs: part of the kept panel's key
         "now": timezone.now(),
     }
     return render(request, "desk/queue.html", context)

@@ -42,8 +42,7 @@ def queue_chips(form, counts: dict) -> list[Chip]:
 def queue_body(context):
     """The body of the operators' queue (desk/queue.html): its counts, filter panel and rows."""
     form = context["form"]
-    operators = tuple(tuple(pair) for pair in context["operator_choices"])
-    fields = filter_fields("desk/queue_filters.html", form, operator_choices=operators)
+    fields = filter_fields("desk/queue_filters.html", form, operator_choices=context["operator_choices"])
     rows = queue_rows(context["page"].rows)
     body = page_context(context, chips=queue_chips(form, context["counts"]), rows=rows, filter_fields=fields)
     return render_django_escaped("desk/queue_body.html", body)
