@@ -220,6 +220,34 @@ def test_suggestions_show_closed_tickets_of_the_company_with_the_operators_answe
     assert f'href="/tickets/{answered.pk}/" target="_blank" rel="noopener"' in page
 
 
+def test_suggestions_read_the_answers_of_the_best_candidates_only(bob, oscar, acme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sportello.tickets import search
+
+    answered = [
+        solved(oscar, make_ticket(acme, bob, title="Fattura scartata", description="Scarto."), f"Risposta {n}.")
+        for n in range(4)
+    ]
+    unanswered = make_ticket(acme, bob, title="Fattura scartata", description="Scarto.")  # the newest: first
+    services.change_status(oscar, unanswered, Status.CLOSED)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = search.similar_closed_tickets("fattura scartata", tenant=acme, limit=2, rerank=False)
+
+    assert [suggestion.ticket for suggestion in found] == [answered[3], answered[2]]
+    assert [suggestion.answer for suggestion in found] == ["Risposta 3.", "Risposta 2."]
+    # Two at a time, best first: the first pair held the unanswered ticket, so a second pair
+    # was read; the fifth candidate's answer was not.
+    asked = [
+        sorted(int(pk) for pk in re.search(r"IN \(([\d, ]+)\)", query["sql"]).group(1).split(", "))
+        for query in queries
+        if '"body"' in query["sql"]
+    ]
+    assert asked == [sorted([unanswered.pk, answered[3].pk]), sorted([answered[2].pk, answered[1].pk])]
+
+
 def test_no_words_no_suggestions(client, bob, acme, login):
     login(client, bob, acme)
 
