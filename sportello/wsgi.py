@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,8 @@ application = get_wsgi_application()
 from sportello.tickets import meaning  # noqa: E402 - after Django is set up
 
 meaning.load()
+
+# What the process holds now (Django, the apps, the model's tables: about 110,000 objects
+# the collector tracks) lives as long as the process: out of the collector's generations, a
+# full collection no longer walks it (81 ms each on the bench machine, in some request).
+gc.freeze()
