@@ -25,23 +25,36 @@ def paginate(queryset, columns: tuple[str, ...], descending: bool, cursor: str |
     """One page of `queryset` ordered by `columns` (most significant first; the last must
     make each row's place unique), after (or, for "previous", before) `cursor`."""
     direction, boundary = read_cursor(cursor, len(columns), salt)
+    rows = list(page_queryset(queryset, columns, descending, direction, boundary, per_page))
+    return page_of(rows, columns, direction, boundary, per_page, salt)
+
+
+def page_queryset(queryset, columns: tuple[str, ...], descending: bool, direction: str, boundary, per_page: int):
+    """What paginate() reads for the page `direction` ("after" or "before") of `boundary`
+    (read_cursor()'s values; None: the first page): the page's rows and one more that tells
+    whether there is a page further that way (page_of() makes the Page of them)."""
+    if boundary is None:
+        return first_page_queryset(queryset, columns, descending, per_page)
     forward = [F(column).desc() if descending else F(column).asc() for column in columns]
     backward = [F(column).asc() if descending else F(column).desc() for column in columns]
     after, before = (TupleLessThan, TupleGreaterThan) if descending else (TupleGreaterThan, TupleLessThan)
-
     if direction == "before":
-        rows = list(beyond(queryset, before, columns, boundary).order_by(*backward)[: per_page + 1])
+        return beyond(queryset, before, columns, boundary).order_by(*backward)[: per_page + 1]
+    return beyond(queryset, after, columns, boundary).order_by(*forward)[: per_page + 1]
+
+
+def page_of(rows: list, columns: tuple[str, ...], direction: str, boundary, per_page: int, salt: str) -> Page:
+    """The Page of the rows page_queryset() read for `direction` and `boundary`."""
+    if boundary is None:
+        return first_page(rows, columns, per_page, salt)
+    if direction == "before":
         has_more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         has_more_after = True
-    elif boundary is None:
-        return first_page(list(first_page_queryset(queryset, columns, descending, per_page)), columns, per_page, salt)
     else:
-        rows = list(beyond(queryset, after, columns, boundary).order_by(*forward)[: per_page + 1])
         has_more_after = len(rows) > per_page
         rows = rows[:per_page]
         has_more_before = True
-
     return Page(
         rows=rows,
         next_cursor=make_cursor("after", rows[-1], columns, salt) if rows and has_more_after else None,

@@ -9,14 +9,16 @@ from datetime import datetime, time
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import DateTimeField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.accounts.models import display_name_of
 from sportello.lib import keyset
-from sportello.lib.compiled import CompiledQuery
+from sportello.lib.compiled import BIGINT_RANGE, CompiledQuery
 
 from . import search
+from .models import Ticket
 
 # What a row of the list shows (and its cursor needs): 25 tickets and their people are
 # built on every view, and the full rows are three times as many fields.
@@ -155,30 +157,76 @@ def paginate_rows(queryset, sort: str, cursor: str | None, per_page: int, *, wit
     return page
 
 
-# The first pages of lists without words: SQL written once per process for each list and
-# set of filters (lib.compiled), the least recently used forgotten past this many.
-FIRST_PAGES = 64
+# The pages of lists without words: SQL written once per process for each list, set of
+# filters and kind of page (the first; after or before a cursor, its first value null or not)
+# (lib.compiled), the least recently used forgotten past this many.
+PAGES = 128
 
 
-@lru_cache(maxsize=FIRST_PAGES)
-def _first_page_query(build, filters: tuple, arguments: tuple, with_company: bool, per_page: int) -> CompiledQuery:
+@lru_cache(maxsize=PAGES)
+def _page_query(
+    build, filters: tuple, arguments: tuple, with_company: bool, per_page: int, direction: str, null_first: bool | None
+) -> CompiledQuery:
+    """The page `direction` of a cursor whose first value is null or not (`null_first`;
+    None: the first page), as paginate_rows() reads it."""
     chosen = dict(filters)
+    columns, _descending = _sort_columns(chosen["sort"])
+    # The cursor's values, by name; a null first one is written in the SQL (NULL), not passed.
+    names = ()
+    if null_first is not None:
+        names = tuple(None if null_first and index == 0 else _boundary_name(c) for index, c in enumerate(columns))
 
-    def first_page(**values):
+    def page(**values):
+        boundary = tuple(values.pop(name) if name else None for name in names) or None
         queryset, columns, descending = _in_order(
             build(chosen, **values).values(*_row_fields(with_company)), chosen["sort"]
         )
-        return keyset.first_page_queryset(queryset, columns, descending, per_page)
+        return keyset.page_queryset(queryset, columns, descending, direction, boundary, per_page)
 
-    return CompiledQuery(first_page, *arguments)
+    kinds = {name: _kind_of(column) for name, column in zip(names, columns, strict=False) if name}
+    return CompiledQuery(page, *arguments, *kinds, kinds=kinds)
 
 
-def _first_page_rows(build, arguments: dict, filters: dict, with_company: bool, per_page: int) -> keyset.Page:
-    query = _first_page_query(build, tuple(sorted(filters.items())), tuple(arguments), with_company, per_page)
-    columns, _descending = SORTS.get(_ranked_or_created(filters["sort"], False), SORTS["created"])
-    page = keyset.first_page(query.dicts(**arguments), columns, per_page, CURSOR_SALT)
-    page.rows = [TicketRow(values) for values in page.rows]
+def _compiled_page(build, arguments: dict, filters: dict, cursor: str | None, with_company: bool, per_page: int):
+    """paginate_rows()'s page read by _page_query(), or None for a cursor whose values are
+    not of its columns' kinds (a forged one, or another sort's: the ORM reads that page)."""
+    columns, _descending = _sort_columns(filters["sort"])
+    direction, boundary = keyset.read_cursor(cursor, len(columns), CURSOR_SALT)
+    values = dict(arguments)
+    if boundary is not None:
+        pairs = tuple(zip(columns, boundary, strict=True))
+        if not all(_fits(value, column, first=index == 0) for index, (column, value) in enumerate(pairs)):
+            return None
+        values.update((_boundary_name(column), value) for column, value in pairs if value is not None)
+    null_first = None if boundary is None else boundary[0] is None
+    query = _page_query(
+        build, tuple(sorted(filters.items())), tuple(arguments), with_company, per_page, direction, null_first
+    )
+    page = keyset.page_of(query.dicts(**values), columns, direction, boundary, per_page, CURSOR_SALT)
+    page.rows = [TicketRow(row) for row in page.rows]
     return page
+
+
+def _sort_columns(sort: str) -> tuple[tuple[str, ...], bool]:
+    return SORTS.get(_ranked_or_created(sort, False), SORTS["created"])
+
+
+def _boundary_name(column: str) -> str:
+    return f"boundary_{column}"
+
+
+def _kind_of(column: str) -> type:
+    return datetime if isinstance(Ticket._meta.get_field(column), DateTimeField) else int
+
+
+def _fits(value, column: str, first: bool) -> bool:
+    """Whether a cursor's `value` is what CompiledQuery takes for `column` (or null, the
+    first value only, as keyset.beyond() takes it)."""
+    if value is None:
+        return first
+    if _kind_of(column) is datetime:
+        return isinstance(value, datetime) and value.utcoffset() is not None
+    return type(value) is int and BIGINT_RANGE[0] <= value <= BIGINT_RANGE[1]
 
 
 def _plain(filters: dict) -> bool:
@@ -204,13 +252,16 @@ def search_page(
 
     `build(filters, **arguments)`: the list's tickets with the filters applied, a function of
     a module (never a new one per call), its `arguments` integers (the company, the
-    operator). The first page of a list without words, for filters of plain values, is read
-    by SQL written once per process for each list and set of filters, unless `fixed` is
-    false (building the list reads something that can change: the desk's companies)."""
+    operator). The pages of a list without words, for filters of plain values, are read by
+    SQL written once per process for each list, set of filters and kind of page, unless
+    `fixed` is false (building the list reads something that can change: the desk's
+    companies)."""
     words = filters.get("q")
     per_page = settings.TICKETS_PER_PAGE
-    if fixed and not words and not cursor and _plain(filters):
-        return _first_page_rows(build, arguments, filters, with_company, per_page), None
+    if fixed and not words and _plain(filters):
+        page = _compiled_page(build, arguments, filters, cursor, with_company, per_page)
+        if page is not None:
+            return page, None
     try:
         with search.time_bound(bool(words)):
             page = paginate_rows(
