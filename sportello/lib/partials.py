@@ -49,6 +49,18 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+# A number no ticket or attachment has, replaced in a reversed URL by each row's own.
+NUMBER_PLACEHOLDER = "2147483647"
+UUID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def url_maker(name: str, placeholder: str = NUMBER_PLACEHOLDER):
+    """A function giving the URL `name` for one row's key, reversed once per page (a row's
+    key in place of `placeholder`) rather than once per row."""
+    before, _sep, after = reverse(name, args=[placeholder]).partition(placeholder)
+    return lambda key: f"{before}{key}{after}"
+
+
 def fill(message: str, **values) -> SafeString:
     """A translated `message` with its placeholders filled, as Django's `{% blocktranslate
     with name=value %}` writes it: the values escaped Django's way, the message as it is."""

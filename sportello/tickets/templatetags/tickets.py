@@ -9,13 +9,12 @@ from functools import lru_cache
 
 from django import template
 from django.template import engines
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.humanize import file_size, time_since
-from sportello.lib.partials import render_django_escaped, render_partial
+from sportello.lib.partials import UUID_PLACEHOLDER, render_django_escaped, render_partial, url_maker
 from sportello.lib.templatetags.fields import filter_fields
 from sportello.tickets.models import (
     AREA_EXAMPLES,
@@ -41,9 +40,6 @@ CONTACT_PREFERENCE_HELP = {
     ContactPreference.WEB: _("Answer through the portal."),
     ContactPreference.PHONE: _("You will be contacted by phone if possible."),
 }
-# A number no ticket or attachment has, replaced in a reversed URL by each row's own.
-_PLACEHOLDER = "2147483647"
-_UUID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 @register.filter
@@ -101,12 +97,6 @@ def message_count(chat) -> int:
     return sum(1 for message in chat if message.kind != Message.Kind.EVENT)
 
 
-def _url_maker(name: str, placeholder: str = _PLACEHOLDER):
-    """A function giving the URL `name` for one row's key, reversed once per page."""
-    before, _sep, after = reverse(name, args=[placeholder]).partition(placeholder)
-    return lambda key: f"{before}{key}{after}"
-
-
 def _row_context(rows, detail_name: str, columns: int) -> dict:
     cells = choice_cells(get_language())
     return {
@@ -118,7 +108,7 @@ def _row_context(rows, detail_name: str, columns: int) -> dict:
         "area_cells": cells["area"],
         "status_cells": cells["status"],
         "priority_cells": cells["priority"],
-        "detail_url": _url_maker(detail_name),
+        "detail_url": url_maker(detail_name),
     }
 
 
@@ -179,7 +169,7 @@ def chat_lines(chat, attachment_url_name=""):
         "kinds": Message.Kind,
         "tz": timezone.get_current_timezone(),
         "paperclip": icon("paperclip"),
-        "download_url": _url_maker(attachment_url_name or "tickets:attachment", _UUID_PLACEHOLDER),
+        "download_url": url_maker(attachment_url_name or "tickets:attachment", UUID_PLACEHOLDER),
     }
     return render_partial("tickets/chat_lines.html", context)
 
