@@ -7,11 +7,14 @@ import pytest
 from django import forms
 from django.template import engines
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 from jinja2 import UndefinedError
+from markupsafe import Markup, escape
 
 from sportello.lib.humanize import file_size, time_since
-from sportello.lib.partials import environment, iso_seconds, render_partial
+from sportello.lib.partials import django_escape, environment, iso_seconds, render_partial, translator
 from sportello.lib.templatetags.choices import options
 from sportello.lib.templatetags.fields import widget
 
@@ -211,3 +214,33 @@ def test_a_queue_panel_shows_the_operators_it_is_given_not_those_of_a_kept_one(d
     after = panel((("", "Any"), (7, "Anna Rossi"), (8, "Bruno Verdi")))
 
     assert "Bruno Verdi" not in before and "Bruno Verdi" in after
+
+
+def test_the_partials_translations_are_kept_per_language():
+    # "Operator" is asked for in Italian first: an English page must not get it.
+    with translation.override("it"):
+        assert translator(safe=False)("Operator") == "Operatore"
+    with translation.override("en"):
+        assert translator(safe=False)("Operator") == "Operator"
+    with translation.override("it"):
+        assert translator(safe=False)("Operator") == "Operatore"
+
+
+def test_the_partials_translations_are_kept_apart_as_text_and_as_safe_text():
+    message = "I have read and accept the privacy notice"  # an apostrophe in Italian
+    with translation.override("it"):
+        safe = translator(safe=True)(message)
+        plain = translator(safe=False)(message)
+    assert "'" in plain and str(escape(plain)) != plain  # escaped where a partial writes it
+    assert isinstance(safe, SafeString) and str(escape(safe)) == safe  # as {% translate %} writes it
+    assert not isinstance(plain, SafeString)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['Rossi <"Mario"> & l\'altro', mark_safe("<b>già</b>"), gettext_lazy("Any"), 7, None, Markup("<i>x</i>")],
+)
+def test_django_escape_is_what_conditional_escape_gives(value):
+    with translation.override("it"):
+        assert django_escape(value) == conditional_escape(value)
+        assert type(django_escape(value)) is type(conditional_escape(value))
