@@ -27,7 +27,6 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from jinja2 import Environment, StrictUndefined, Template
-from markupsafe import escape
 
 try:
     from markupsafe._speedups import _escape_inner
@@ -99,20 +98,23 @@ def translated(message: str) -> SafeString:
 
 def _written(value) -> str:
     """markupsafe's escape() as a partial's `{{ … }}` uses it: the pieces a template writes
-    are joined into one text and lose their type, so plain text is escaped (as escape()
-    escapes it) without the Markup that escape() wraps around it, a Python call of its own
-    for each of the five hundred values a page of rows writes; anything else goes through
-    escape() itself."""
+    are joined into one text and lose their type, so each is written as escape() writes
+    it (text escaped, safe text as its __html__() gives it, anything else as text) without
+    the Markup that escape() makes of it, a Python call of its own for each of the five
+    hundred values a page of rows writes."""
     if type(value) is str:
         return _escape_inner(value)
-    return escape(value)
+    safe = getattr(value, "__html__", None)
+    if safe is not None:  # escape() makes a Markup of what __html__() gives
+        return safe()
+    return _escape_inner(str(value))
 
 
 class _PartialTemplate(Template):
     """A partial compiled by Jinja2 whose `{{ … }}` write through _written(): Jinja2's
     compiled code calls the `escape` its module imported from jinja2.runtime, which is
-    markupsafe's (lib/tests/test_partials.py checks that every partial writes what it
-    wrote with markupsafe's escape())."""
+    markupsafe's (lib/tests/test_partials.py checks that the rows write what they wrote
+    with markupsafe's escape())."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):

@@ -248,7 +248,10 @@ def test_django_escape_is_what_conditional_escape_gives(value):
         assert type(django_escape(value)) is type(conditional_escape(value))
 
 
-@pytest.mark.parametrize("value", ['Rossi <"Mario"> & l\'altro', "", Markup("<b>x</b>"), 7, None, gettext_lazy("Any")])
+@pytest.mark.parametrize(
+    "value",
+    ['Rossi <"Mario"> & l\'altro', "", Markup("<b>x</b>"), mark_safe("<i>&</i>"), 7, 2.5, None, gettext_lazy("Any")],
+)
 def test_a_partials_output_is_escaped_as_markupsafe_escapes_it(value):
     with translation.override("it"):
         assert _written(value) == str(escape(value))
