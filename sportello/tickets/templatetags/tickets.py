@@ -137,7 +137,7 @@ def choice_cells(language: str) -> dict:
 @register.simple_tag
 def ticket_rows(rows):
     """The rows of the customers' list (tickets/list.html)."""
-    return _rows("tickets/ticket_rows.html", rows, "tickets:detail", 9)
+    return render_partial("tickets/ticket_rows.html", _row_context(rows, "tickets:detail", 9))
 
 
 @register.simple_tag(takes_context=True)
@@ -163,12 +163,13 @@ _MOMENTS = attrgetter("created_at", "closed_at", "last_reply_at", "awaiting_vend
 
 
 def _rows(template_name: str, rows, detail_name: str, columns: int):
-    """The rows of a list written by `template_name`, kept per process (an LRU of 64 pages of
-    rows): the first page of the queue or of a company's list is the same 25 tickets on
+    """The rows of the queue written by `template_name`, kept per process (an LRU of 64
+    pages of rows): the queue's first page is the same 25 tickets for every operator on
     nearly every view until one of them changes, and writing them was a third of the page.
     They depend only on the rows' fields, the language, the time zone, the pages' address
-    and the whole minutes since each of the rows' moments (time_since() writes nothing
-    finer); rows that are not TicketRow are written each time."""
+    and how long ago each of the rows' moments was, as time_since() writes it; rows that
+    are not TicketRow are written each time. (A company's list is not kept: few people see
+    each company's, and 64 pages would rarely hold it again.)"""
     context = _row_context(rows, detail_name, columns)
     if not all(type(row) is TicketRow for row in rows):
         return render_partial(template_name, context)
@@ -180,14 +181,20 @@ def _rows(template_name: str, rows, detail_name: str, columns: int):
         context["detail_url"](""),
         columns,
         tuple(_ROW_VALUES(row) for row in rows),
-        tuple(_minutes_since(moment, now) for row in rows for moment in _MOMENTS(row)),
+        tuple(_time_since(moment, now) for row in rows for moment in _MOMENTS(row)),
     )
     return _kept_rows(_Rows(key, context))
 
 
-def _minutes_since(moment, now) -> int | None:
-    # As time_since() counts them: what it writes depends on these and nothing finer.
-    return None if moment is None else max(int((now - moment).total_seconds()), 0) // 60
+def _time_since(moment, now) -> tuple | None:
+    """What time_since() writes of `moment`: the whole days, else hours, else minutes (the
+    rows are written again when that changes, not at every minute of an old ticket)."""
+    if moment is None:
+        return None
+    minutes = max(int((now - moment).total_seconds()), 0) // 60
+    if minutes >= 1440:
+        return ("days", minutes // 1440)
+    return ("hours", minutes // 60) if minutes >= 60 else ("minutes", minutes)
 
 
 class _Rows:

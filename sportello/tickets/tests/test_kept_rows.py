@@ -1,6 +1,6 @@
-"""The lists' rows kept per process (tickets.templatetags.tickets._rows): a page of rows is
+"""The queue's rows kept per process (tickets.templatetags.tickets._rows): a page of rows is
 written again when anything it shows changes: a row's field, the language, the time zone,
-the pages' address, the minutes since a row's moments."""
+the pages' address, how long ago a row's moments were as time_since() writes it."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -50,7 +50,12 @@ def test_a_changed_field_writes_the_rows_again():
     assert "Stampa &lt;b&gt;bloccata" in queue_rows([row()])
 
     assert "Stampa sbloccata" in queue_rows([row(title="Stampa sbloccata")])
-    assert "Rossi" in ticket_rows([row(requester__last_name="Rossi")])
+    assert "Rossi" in queue_rows([row(requester__last_name="Rossi")])
+
+
+def test_a_companys_list_is_written_each_time():
+    assert "Stampa &lt;b&gt;bloccata" in ticket_rows([row()])
+    assert tickets._kept_rows.cache_info().currsize == 0
 
 
 def test_kept_rows_are_per_language():
@@ -70,6 +75,15 @@ def test_kept_rows_say_how_long_a_ticket_waited_as_time_passes(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW + timedelta(minutes=30))  # 2 hours now
 
     assert "2 ore" in queue_rows([row()])
+
+
+def test_kept_rows_of_old_tickets_are_not_written_again_every_minute(monkeypatch):
+    old = [row(created_at=NOW - timedelta(days=9), awaiting_vendor_since=NOW - timedelta(days=3))]
+    queue_rows(old)
+    monkeypatch.setattr(timezone, "now", lambda: NOW + timedelta(minutes=1))
+
+    assert "3 giorni" in queue_rows(old)
+    assert tickets._kept_rows.cache_info().hits == 1
 
 
 def test_kept_rows_link_to_the_pages_address():
