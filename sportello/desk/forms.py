@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sportello.accounts.models import User
+from sportello.lib.forms import shared_fields
 from sportello.tickets.forms import AttachmentsMixin, relevance_sort
 from sportello.tickets.models import Area, Priority, RequestType, Status
 
@@ -45,6 +46,7 @@ QUEUE_SORTS = {
 }
 
 
+@shared_fields
 class QueueFilterForm(forms.Form):
     """The desk queue's filters and sort."""
 
@@ -63,8 +65,8 @@ class QueueFilterForm(forms.Form):
         label=_("Request type"), choices=[("", _("Any")), *RequestType.choices], required=False
     )
     company = forms.CharField(label=_("Company"), max_length=100, required=False, help_text=_("Name or VAT number."))
-    # Written once with the class, as AssignForm's: each form takes a copy of it (Django's
-    # deep copy of the fields clones it) rather than building the filter and order again.
+    # Written once with the class, as AssignForm's, and shared by every form (shared_fields):
+    # only ever cloned (validating a choice, ModelChoiceIterator), never read into itself.
     assignee = forms.ModelChoiceField(
         label=_("Operator"),
         queryset=User.objects.operators(include_inactive=True).order_by("first_name", "last_name"),

@@ -62,11 +62,12 @@ def filter_queue(queryset, filters: dict, operator):
     return queryset
 
 
-# Kept as (value, fresh until) by lib.shared_cache (":2": not the plain values an earlier
-# release kept under the old keys, which its processes may still read during a deploy).
-COUNTS_KEY = "desk:status_counts:2"
-OPERATORS_KEY = "desk:operator_choices:2"
-ASSIGNABLE_KEY = "desk:assignable_operators:2"
+# Kept as (pickled value, fresh until) by lib.shared_cache (":3": not the (value, fresh
+# until) nor the plain values earlier releases kept under the old keys, which their
+# processes may still read during a deploy).
+COUNTS_KEY = "desk:status_counts:3"
+OPERATORS_KEY = "desk:operator_choices:3"
+ASSIGNABLE_KEY = "desk:assignable_operators:3"
 OPERATORS_CACHE_SECONDS = 60
 # What the lists of operators show or filter by: a change to any of these forgets them.
 OPERATOR_FIELDS = {"is_operator", "is_active", "activated_at", "first_name", "last_name", "email"}

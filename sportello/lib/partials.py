@@ -15,13 +15,23 @@ templates; `_()` is Django's gettext, so `makemessages` finds `{% set x = _("…
 does in Django templates (labels are translated once, before the loop, not on every row).
 """
 
+import html
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
-from jinja2 import Environment, StrictUndefined
+from django.utils.translation import get_language, gettext
+from jinja2 import Environment, StrictUndefined, Template
+
+try:
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - the pure Python build of markupsafe
+    from markupsafe._native import _escape_inner
 
 from .humanize import file_size, time_since
 
@@ -49,16 +59,67 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+# A number no ticket or attachment has, replaced in a reversed URL by each row's own.
+NUMBER_PLACEHOLDER = "2147483647"
+UUID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def url_maker(name: str, placeholder: str = NUMBER_PLACEHOLDER):
+    """A function giving the URL `name` for one row's key, reversed once per page (a row's
+    key in place of `placeholder`) rather than once per row."""
+    before, _sep, after = reverse(name, args=[placeholder]).partition(placeholder)
+    return lambda key: f"{before}{key}{after}"
+
+
 def fill(message: str, **values) -> SafeString:
     """A translated `message` with its placeholders filled, as Django's `{% blocktranslate
     with name=value %}` writes it: the values escaped Django's way, the message as it is."""
-    filled = message % {name: conditional_escape(value) for name, value in values.items()}
+    filled = message % {name: django_escape(value) for name, value in values.items()}
     return mark_safe(filled)  # noqa: S308 - the portal's own message, its values escaped
+
+
+def django_escape(value) -> str:
+    """What Django's conditional_escape() gives for `value` (lazy text translated, text with
+    __html__ as that says, anything else escaped as Django escapes: an apostrophe &#x27;, a
+    double quote &quot;), without the wrapper Django's escape() has to keep lazy text lazy,
+    which conditional_escape() never hands it: the wrapper cost three times the escaping, for
+    each of the hundred values a page's partials write through it."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return SafeString(html.escape(str(value)))
 
 
 def translated(message: str) -> SafeString:
     """`message` translated into the active language, as safe text (Django's `{% translate %}`)."""
     return mark_safe(gettext(message))  # noqa: S308 - the portal's own catalogue
+
+
+def _written(value) -> str:
+    """markupsafe's escape() as a partial's `{{ … }}` uses it: the pieces a template writes
+    are joined into one text and lose their type, so each is written as escape() writes
+    it (text escaped, safe text as its __html__() gives it, anything else as text) without
+    the Markup that escape() makes of it, a Python call of its own for each of the five
+    hundred values a page of rows writes."""
+    if type(value) is str:
+        return _escape_inner(value)
+    safe = getattr(value, "__html__", None)
+    if safe is not None:  # escape() makes a Markup of what __html__() gives
+        return safe()
+    return _escape_inner(str(value))
+
+
+class _PartialTemplate(Template):
+    """A partial compiled by Jinja2 whose `{{ … }}` write through _written(): Jinja2's
+    compiled code calls the `escape` its module imported from jinja2.runtime, which is
+    markupsafe's (lib/tests/test_partials.py checks that the rows write what they wrote
+    with markupsafe's escape())."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        namespace["escape"] = _written
+        return super()._from_namespace(environment, namespace, globals)
 
 
 def environment(**options) -> Environment:
@@ -68,6 +129,7 @@ def environment(**options) -> Environment:
     options.pop("autoescape", None)
     options["undefined"] = StrictUndefined
     env = Environment(autoescape=True, **options)
+    env.template_class = _PartialTemplate
     env.globals["_"] = gettext
     # The tags every page's shell uses, the same functions as in Django templates.
     from .templatetags import fields
@@ -97,7 +159,7 @@ def environment(**options) -> Environment:
             "file_size": file_size,
             # Django's escaping, for the partials that stand for Django templates every form
             # includes (partials/field.html…): an apostrophe written &#x27; as before, not &#39;.
-            "django_escape": conditional_escape,
+            "django_escape": django_escape,
             "fill": fill,
         }
     )
@@ -106,7 +168,7 @@ def environment(**options) -> Environment:
     # `{{ … }}` are escaped as Django escapes them (an apostrophe &#x27;, a double quote
     # &quot;), so that the HTML is the same byte for byte without a filter on each value.
     # Its `_()` returns safe text, as `{% translate %}` does: a translation is ours, not input.
-    env.django_escaped = env.overlay(finalize=conditional_escape)
+    env.django_escaped = env.overlay(finalize=django_escape)
     env.django_escaped.globals = {**env.globals, "_": translated}
     return env
 
@@ -114,10 +176,48 @@ def environment(**options) -> Environment:
 def render_partial(name: str, context: dict) -> SafeString:
     """Renders the Jinja2 partial `name` with `context` and returns markup for a Django
     template. Every value was escaped by Jinja2's autoescape (or is already safe)."""
-    return mark_safe(engines["jinja2"].env.get_template(name).render(context))  # noqa: S308 - autoescaped by Jinja2
+    template = engines["jinja2"].env.get_template(name)
+    return mark_safe(template.render({**context, "_": translator(safe=False)}))  # noqa: S308 - autoescaped by Jinja2
 
 
 def render_django_escaped(name: str, context: dict) -> SafeString:
     """As `render_partial`, for the partials that stand for whole Django templates (the page
     shell, the lists' filter panels): every `{{ … }}` is escaped as Django escapes it."""
-    return mark_safe(engines["jinja2"].env.django_escaped.get_template(name).render(context))  # noqa: S308 - escaped
+    template = engines["jinja2"].env.django_escaped.get_template(name)
+    return mark_safe(template.render({**context, "_": translator(safe=True)}))  # noqa: S308 - escaped
+
+
+def translator(*, safe: bool):
+    """The `_()` of a partial rendered now: gettext() in the active language, or with `safe`
+    translated() (the partials that stand for Django templates), each message translated
+    once per process and language."""
+    return _catalogue(get_language(), safe).__getitem__
+
+
+class _Catalogue(dict):
+    """The translations a partial's `_()` gives in one language, each message translated
+    the first time a partial asks for it: a page's partials ask for about eighty, and
+    Django's gettext() looks up the active language (a context-local read) and its
+    catalogue for each, which cost more than writing the text."""
+
+    def __init__(self, translate):
+        super().__init__()
+        self.translate = translate
+
+    def __missing__(self, message: str):
+        found = self[message] = self.translate(message)
+        return found
+
+
+@lru_cache(maxsize=16)
+def _catalogue(language: str | None, safe: bool) -> _Catalogue:
+    """`language`'s catalogue (the active language, in which any message missing from it is
+    then translated); `safe`: translations as safe text, as `{% translate %}` gives them."""
+    return _Catalogue(translated if safe else gettext)
+
+
+@receiver(setting_changed)
+def _forget_translations(setting, **kwargs) -> None:
+    # A test that changes the languages or where their catalogues are.
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"):
+        _catalogue.cache_clear()

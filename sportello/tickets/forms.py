@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from sportello.lib.forms import shared_fields
+
 from .models import Area, ContactPreference, Priority, RequestType
 
 ERP_LIMITS = {"program": 100, "version": 50, "error": 2000}
@@ -216,6 +218,7 @@ def relevance_sort(sort: str | None, words: str, default: str) -> str:
     return sort or "relevance"
 
 
+@shared_fields
 class ListFilterForm(forms.Form):
     """The list's sort and search filters (R7); also what is remembered per person."""
 

@@ -1,16 +1,18 @@
 """The manual's rules through the API: the same services and forms as the pages, the same
 outcome, told as problem details in the caller's language."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from sportello.testing.api import ApiClient, make_token
 from sportello.testing.fixtures import make_ticket
 from sportello.tickets import services
-from sportello.tickets.models import Attachment, Message, Ticket
+from sportello.tickets.models import Attachment, Message, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +274,48 @@ def test_a_ticket_with_its_chat_takes_a_fixed_number_of_queries(
     # the same without the membership
     with django_assert_num_queries(8):
         assert oscar_api.get(f"/api/v1/desk/tickets/{ticket.pk}").status_code == 200
+
+
+def test_the_list_answers_what_its_schema_validated_would_write(bob_api, bob, oscar, acme, settings):
+    """The list's rows are answered without ninja's validation (answers.unvalidated): the
+    same bytes as the tickets read as models, each through ticket_row() and the schema."""
+    from sportello.api import answers, schemas
+    from sportello.api.api import api
+    from sportello.tickets.listing import LIST_FIELDS, filter_tickets, paginate
+
+    settings.TICKETS_PER_PAGE = 2
+    services.take(oscar, make_ticket(acme, bob, title='Stampa <b>"l\'ordine"</b> & co.', priority=4))
+    make_ticket(acme, bob, title="Città")
+    closed = make_ticket(acme, bob, title="Chiuso")
+    services.change_status(oscar, closed, Status.CLOSED)
+
+    def validated(params: dict) -> bytes:
+        filters = {"sort": params.get("sort", "created"), "state": params.get("state", "any")}
+        tickets = filter_tickets(
+            Ticket.objects.for_tenant(acme).select_related("requester", "assignee").only(*LIST_FIELDS), filters
+        )
+        page = paginate(tickets, filters["sort"], params.get("cursor"), settings.TICKETS_PER_PAGE)
+        data = {
+            "items": [answers.ticket_row(ticket) for ticket in page.rows],
+            "next_cursor": page.next_cursor,
+            "previous_cursor": page.previous_cursor,
+        }
+        answer = api.create_response(None, schemas.TicketPage.model_validate(data).model_dump(), status=200)
+        return unsigned(answer.content)
+
+    def unsigned(content: bytes) -> bytes:
+        # A cursor's signature holds the second it was made at.
+        return re.sub(rb":[0-9A-Za-z]+:[A-Za-z0-9_-]{43}", b":T:S", content)
+
+    for language in ("it", "en"):
+        first = bob_api.get("/api/v1/tickets", HTTP_ACCEPT_LANGUAGE=language)
+        with translation.override(language):
+            assert unsigned(first.content) == validated({})
+        second = bob_api.get("/api/v1/tickets", {"cursor": first.json()["next_cursor"]}, HTTP_ACCEPT_LANGUAGE=language)
+        with translation.override(language):
+            assert unsigned(second.content) == validated({"cursor": first.json()["next_cursor"]})
+            by_priority = bob_api.get("/api/v1/tickets", {"sort": "priority"}, HTTP_ACCEPT_LANGUAGE=language)
+            assert unsigned(by_priority.content) == validated({"sort": "priority"})
+        assert first["Content-Type"] == "application/json; charset=utf-8"
+    assert "Bloccante" in bob_api.get("/api/v1/tickets", {"sort": "priority"}).text
+    assert "Blocking" in bob_api.get("/api/v1/tickets", {"sort": "priority"}, HTTP_ACCEPT_LANGUAGE="en").text

@@ -1,8 +1,10 @@
 """Template helpers of the operators' console."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.partials import render_django_escaped
@@ -28,7 +30,10 @@ class Chip:
 def queue_chips(form, counts: dict) -> list[Chip]:
     """The queue's status chips ("Aperti" and each status, with their counts), the current
     one marked: the status chosen in `form`, "Aperti" when none is."""
-    state = form["state"].value() or "open"
+    return _chips(counts, form["state"].value() or "open")
+
+
+def _chips(counts: dict, state: str) -> list[Chip]:
     chips = [Chip("state=open", _("Open"), str(counts["open"]), state == "open")]
     for status in Status:
         count = counts[status.value]
@@ -44,5 +49,25 @@ def queue_body(context):
     form = context["form"]
     fields = filter_fields("desk/queue_filters.html", form, operator_choices=context["operator_choices"])
     rows = queue_rows(context["page"].rows)
-    body = page_context(context, chips=queue_chips(form, context["counts"]), rows=rows, filter_fields=fields)
+    body = page_context(context, chips_bar=queue_chips_bar(form, context["counts"]), rows=rows, filter_fields=fields)
     return render_django_escaped("desk/queue_body.html", body)
+
+
+def queue_chips_bar(form, counts: dict):
+    """The queue's bar of counts (desk/queue_chips.html): its chips (queue_chips()), and the
+    Unassigned and Mine links, each marked when chosen in `form`. Kept per process (an LRU
+    of 64 bars): it depends only on the language, the counts, the status chosen and whether
+    Unassigned and Mine are, the same for every operator until the counts change."""
+    return _chips_bar(
+        get_language(),
+        tuple(sorted(counts.items())),
+        form["state"].value() or "open",
+        bool(form["unassigned"].value()),
+        bool(form["mine"].value()),
+    )
+
+
+@lru_cache(maxsize=64)
+def _chips_bar(language: str, counts: tuple, state: str, unassigned: bool, mine: bool):
+    chips = _chips(dict(counts), state)
+    return render_django_escaped("desk/queue_chips.html", {"chips": chips, "unassigned": unassigned, "mine": mine})

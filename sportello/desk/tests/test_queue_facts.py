@@ -1,6 +1,8 @@
 """The queue's counts and operators, kept in the shared cache: once stale, one reader works
 them out again while the others keep showing what was there (lib.shared_cache)."""
 
+import pickle
+import time
 from datetime import timedelta
 
 import pytest
@@ -74,3 +76,19 @@ def test_counts_gone_from_the_cache_are_worked_out_by_whoever_reads_them(monkeyp
     assert queue_facts()[0][Status.UNASSIGNED] == 1
     assert queue_facts()[0][Status.UNASSIGNED] == 1
     assert work == ["count"]
+
+
+def test_the_same_entry_read_again_is_not_unpickled_again(oscar):
+    first = queue_facts()
+
+    assert queue_facts()[1] is first[1] and queue_facts()[0] is first[0]
+
+
+def test_an_entry_another_process_wrote_is_read_not_the_value_this_one_read_last(oscar):
+    _counts, operators = queue_facts()
+    assert [name for _pk, name in operators] == ["Oscar Orlando"]
+    # Another process worked the operators out anew (a renamed one) and wrote them.
+    theirs = [(oscar.pk, "Oscar Rinominato")]
+    cache.set(queue.OPERATORS_KEY, (pickle.dumps(theirs), time.time() + 60), 120)
+
+    assert queue_facts()[1] == theirs

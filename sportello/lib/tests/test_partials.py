@@ -2,18 +2,23 @@
 templates do, and the helpers they use speak the active language."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django import forms
 from django.template import engines
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
-from jinja2 import UndefinedError
+from jinja2 import Template, UndefinedError
+from markupsafe import Markup, escape
 
 from sportello.lib.humanize import file_size, time_since
-from sportello.lib.partials import environment, iso_seconds, render_partial
+from sportello.lib.partials import _written, django_escape, environment, iso_seconds, render_partial, translator
 from sportello.lib.templatetags.choices import options
 from sportello.lib.templatetags.fields import widget
+from sportello.tickets.templatetags.tickets import _row_context
 
 
 def test_options_escape_values_and_labels_and_mark_the_current_one():
@@ -211,3 +216,72 @@ def test_a_queue_panel_shows_the_operators_it_is_given_not_those_of_a_kept_one(d
     after = panel((("", "Any"), (7, "Anna Rossi"), (8, "Bruno Verdi")))
 
     assert "Bruno Verdi" not in before and "Bruno Verdi" in after
+
+
+def test_the_partials_translations_are_kept_per_language():
+    # "Operator" is asked for in Italian first: an English page must not get it.
+    with translation.override("it"):
+        assert translator(safe=False)("Operator") == "Operatore"
+    with translation.override("en"):
+        assert translator(safe=False)("Operator") == "Operator"
+    with translation.override("it"):
+        assert translator(safe=False)("Operator") == "Operatore"
+
+
+def test_the_partials_translations_are_kept_apart_as_text_and_as_safe_text():
+    message = "I have read and accept the privacy notice"  # an apostrophe in Italian
+    with translation.override("it"):
+        safe = translator(safe=True)(message)
+        plain = translator(safe=False)(message)
+    assert "'" in plain and str(escape(plain)) != plain  # escaped where a partial writes it
+    assert isinstance(safe, SafeString) and str(escape(safe)) == safe  # as {% translate %} writes it
+    assert not isinstance(plain, SafeString)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['Rossi <"Mario"> & l\'altro', mark_safe("<b>già</b>"), gettext_lazy("Any"), 7, None, Markup("<i>x</i>")],
+)
+def test_django_escape_is_what_conditional_escape_gives(value):
+    with translation.override("it"):
+        assert django_escape(value) == conditional_escape(value)
+        assert type(django_escape(value)) is type(conditional_escape(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['Rossi <"Mario"> & l\'altro', "", Markup("<b>x</b>"), mark_safe("<i>&</i>"), 7, 2.5, None, gettext_lazy("Any")],
+)
+def test_a_partials_output_is_escaped_as_markupsafe_escapes_it(value):
+    with translation.override("it"):
+        assert _written(value) == str(escape(value))
+
+
+def test_the_rows_write_what_markupsafe_escape_writes():
+    """The partials write through _written(), not the escape() their compiled code imports:
+    the same rows written both ways are the same text."""
+    env = engines["jinja2"].env
+    rows = [
+        SimpleNamespace(
+            pk=7, title='Stampa <b>"l\'ordine"</b> & co.', summary="<i>già</i>", status=status, priority=priority,
+            area="management", created_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC), closed_at=None,
+            last_reply_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC), awaiting_vendor_since=awaiting,
+            requester_name="O'Brien <x>", assignee_name=assignee, company_name="L'Officina & Figli <S.r.l.>",
+            search_title=None, search_snippet=snippet, search_snippet_is_internal=True,
+        )
+        for status, priority, awaiting, assignee, snippet in (
+            ("closed", 4, None, None, None),
+            ("waiting", 1, datetime(2026, 1, 1, tzinfo=UTC), "Sara <Greco>", "<mark>l'ordine</mark> & co"),
+        )
+    ]  # fmt: skip
+    with translation.override("it"):
+        for name, context in (
+            ("tickets/queue_rows.html", _row_context(rows, "desk:ticket", 8)),
+            ("tickets/ticket_rows.html", _row_context(rows, "tickets:detail", 9)),
+        ):
+            context["_"] = translator(safe=False)
+            written = env.get_template(name).render(context)
+            plain = env.overlay(cache_size=0)
+            plain.template_class = Template
+            assert plain.get_template(name).render(context) == written
+            assert "&lt;b&gt;&#34;l&#39;ordine&#34;&lt;/b&gt; &amp; co." in written

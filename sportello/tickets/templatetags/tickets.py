@@ -6,17 +6,18 @@ choices, translated once per page or once per process and language) and render t
 
 import math
 from functools import lru_cache
+from operator import attrgetter
 
 from django import template
 from django.template import engines
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from sportello.lib.humanize import file_size, time_since
-from sportello.lib.partials import render_django_escaped, render_partial
+from sportello.lib.partials import UUID_PLACEHOLDER, render_django_escaped, render_partial, url_maker
 from sportello.lib.templatetags.fields import filter_fields
+from sportello.tickets.listing import TicketRow
 from sportello.tickets.models import (
     AREA_EXAMPLES,
     AREA_SHORT_LABELS,
@@ -41,9 +42,6 @@ CONTACT_PREFERENCE_HELP = {
     ContactPreference.WEB: _("Answer through the portal."),
     ContactPreference.PHONE: _("You will be contacted by phone if possible."),
 }
-# A number no ticket or attachment has, replaced in a reversed URL by each row's own.
-_PLACEHOLDER = "2147483647"
-_UUID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 @register.filter
@@ -101,12 +99,6 @@ def message_count(chat) -> int:
     return sum(1 for message in chat if message.kind != Message.Kind.EVENT)
 
 
-def _url_maker(name: str, placeholder: str = _PLACEHOLDER):
-    """A function giving the URL `name` for one row's key, reversed once per page."""
-    before, _sep, after = reverse(name, args=[placeholder]).partition(placeholder)
-    return lambda key: f"{before}{key}{after}"
-
-
 def _row_context(rows, detail_name: str, columns: int) -> dict:
     cells = choice_cells(get_language())
     return {
@@ -118,7 +110,7 @@ def _row_context(rows, detail_name: str, columns: int) -> dict:
         "area_cells": cells["area"],
         "status_cells": cells["status"],
         "priority_cells": cells["priority"],
-        "detail_url": _url_maker(detail_name),
+        "detail_url": url_maker(detail_name),
     }
 
 
@@ -161,7 +153,66 @@ def ticket_list_body(context):
 @register.simple_tag
 def queue_rows(rows):
     """The rows of the operators' queue (desk/queue.html)."""
-    return render_partial("tickets/queue_rows.html", _row_context(rows, "desk:ticket", 8))
+    return _rows("tickets/queue_rows.html", rows, "desk:ticket", 8)
+
+
+# Everything a row can show: each field of a TicketRow (a field added to it is part of the
+# key as it is added), and the moments whose time since a row may write.
+_ROW_VALUES = attrgetter(*TicketRow.__slots__)
+_MOMENTS = attrgetter("created_at", "closed_at", "last_reply_at", "awaiting_vendor_since")
+
+
+def _rows(template_name: str, rows, detail_name: str, columns: int):
+    """The rows of the queue written by `template_name`, kept per process (an LRU of 64
+    pages of rows): the queue's first page is the same 25 tickets for every operator on
+    nearly every view until one of them changes, and writing them was a third of the page.
+    They depend only on the rows' fields, the language, the time zone, the pages' address
+    and how long ago each of the rows' moments was, as time_since() writes it; rows that
+    are not TicketRow are written each time. (A company's list is not kept: few people see
+    each company's, and 64 pages would rarely hold it again.)"""
+    context = _row_context(rows, detail_name, columns)
+    if not all(type(row) is TicketRow for row in rows):
+        return render_partial(template_name, context)
+    now = context["now"]
+    key = (
+        template_name,
+        get_language(),
+        context["tz"],
+        context["detail_url"](""),
+        columns,
+        tuple(_ROW_VALUES(row) for row in rows),
+        tuple(_time_since(moment, now) for row in rows for moment in _MOMENTS(row)),
+    )
+    return _kept_rows(_Rows(key, context))
+
+
+def _time_since(moment, now) -> tuple | None:
+    """What time_since() writes of `moment`: the whole days, else hours, else minutes (the
+    rows are written again when that changes, not at every minute of an old ticket)."""
+    if moment is None:
+        return None
+    minutes = max(int((now - moment).total_seconds()), 0) // 60
+    if minutes >= 1440:
+        return ("days", minutes // 1440)
+    return ("hours", minutes // 60) if minutes >= 60 else ("minutes", minutes)
+
+
+class _Rows:
+    """Rows to write: compared and hashed by their key; the context is the first request's."""
+
+    def __init__(self, key: tuple, context: dict):
+        self.key, self.context = key, context
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Rows) and self.key == other.key
+
+
+@lru_cache(maxsize=64)
+def _kept_rows(rows: _Rows):
+    return render_partial(rows.key[0], rows.context)
 
 
 @register.simple_tag
@@ -179,7 +230,7 @@ def chat_lines(chat, attachment_url_name=""):
         "kinds": Message.Kind,
         "tz": timezone.get_current_timezone(),
         "paperclip": icon("paperclip"),
-        "download_url": _url_maker(attachment_url_name or "tickets:attachment", _UUID_PLACEHOLDER),
+        "download_url": url_maker(attachment_url_name or "tickets:attachment", UUID_PLACEHOLDER),
     }
     return render_partial("tickets/chat_lines.html", context)
 
