@@ -3,8 +3,9 @@ budget, and the function that writes its requests. A scenario without a rate is 
 `bench/cpu` only.
 
 A request is a dict: method, path, the session key it is sent with (none: anonymous), or for
-the REST API the access `token` it sends as `Authorization: Bearer`, and for a post the
-`csrftoken` cookie (pages only), the form fields and whether the 1 MB attachment goes with it.
+the REST API the access `token` it sends as `Authorization: Bearer`, the `csrftoken` cookie
+(pages only: a page read in a session sends the one a browser would have kept from its
+earlier pages), and for a post the form fields and whether the 1 MB attachment goes with it.
 `bench/run` replays them with wrk through a running server; `bench/cpu` through Django's WSGI
 handler in its own process. Both pick the people and the objects the same way (`Population`,
 from a fixed random seed), so that their figures speak of the same pages.
@@ -12,6 +13,7 @@ from a fixed random seed), so that their figures speak of the same pages.
 Needs Django set up (`DJANGO_SETTINGS_MODULE`, `django.setup()`) before a `Population` is made.
 """
 
+import hashlib
 import random
 import re
 import time
@@ -175,7 +177,16 @@ class Population:
 
 
 def _get(key, path) -> dict:
-    return {"method": "GET", "path": path, "session": key}
+    # A browser sends back the CSRF cookie its first page set; without it every page with a
+    # form (the top bar's sign-out) made a new secret, 4% of the queue's page in cProfile.
+    line = {"method": "GET", "path": path, "session": key}
+    return line | {"csrf": kept_csrf_cookie(key)} if key else line
+
+
+def kept_csrf_cookie(session_key: str) -> str:
+    """The `csrftoken` cookie a browser holding `session_key` kept: a CSRF secret (32
+    characters of Django's alphabet), one per session, the same in every run."""
+    return hashlib.sha256(f"csrf {session_key}".encode()).hexdigest()[:32]
 
 
 def _post(key, path, csrf: tuple[str, str], fields: dict, file: bool = False) -> dict:

@@ -48,3 +48,17 @@ def test_every_scenario_gets_the_answer_it_expects(seeded, handler):
         for line in lines[:3]:
             status, headers, _body = cpu.send(handler, cpu.environ_for(line, b"%PDF-1.4\n" + b"x" * 1000))
             assert status == scenario.expected, (scenario.name, line["path"], status, headers)
+
+
+def test_pages_are_read_with_the_csrf_cookie_a_browser_kept(seeded, handler):
+    # A browser sends back the cookie its first page set, and its later pages keep that
+    # secret (Django sets it again to renew its expiry); the benchmark's pages sent none, and
+    # each made a new one.
+    spec = requests_of(Population(cpu.InProcessBrowser(handler)))
+
+    for name in ("list_p1_created", "queue_p1", "detail_200"):
+        line = spec[name][0]
+        status, headers, _body = cpu.send(handler, cpu.environ_for(line))
+        assert status == 200 and line["csrf"]
+        set_again = [value for header, value in headers if header == "Set-Cookie" and "csrftoken=" in value]
+        assert set_again and all(value.startswith(f"csrftoken={line['csrf']};") for value in set_again), name
