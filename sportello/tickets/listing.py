@@ -95,8 +95,9 @@ CURSOR_SALT = "sportello.tickets.list"
 
 
 def filter_tickets(queryset, filters: dict):
-    """Applies the list's search filters (already validated by ListFilterForm); words
-    (`q`) search the messages too, never internal notes."""
+    """Applies the list's search filters (already validated by ListFilterForm) to
+    `queryset`, one company's tickets when words (`q`) are given: they search the messages
+    too, never internal notes (the desk's queue searches its words itself)."""
     if filters.get("number"):
         queryset = queryset.filter(pk=filters["number"])
     if filters.get("state") == "open":
@@ -113,7 +114,11 @@ def filter_tickets(queryset, filters: dict):
         queryset = queryset.filter(created_at__lt=_day_start(filters["created_to"]) + timezone.timedelta(days=1))
     if filters.get("q"):  # last: the newest matches are those of the filtered list
         queryset = search.search_tickets(
-            queryset, filters["q"], include_internal=False, newest_only=filters.get("sort") == "relevance"
+            queryset,
+            filters["q"],
+            include_internal=False,
+            newest_only=filters.get("sort") == "relevance",
+            one_company=True,
         )
     return queryset
 

@@ -24,6 +24,7 @@ Customers never match, see or rank by internal notes: every reader takes
 `include_internal`, and the views pass True for operators only.
 """
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -62,6 +63,11 @@ SIMILAR_WINDOW = 300
 # How many of a list's newest tickets are read first, down its ordered index, to find the
 # newest matches (newest_matching()): a word in one ticket in five fills the window there.
 FIRST_WALK = 1_000
+# A rate of matches read from fewer matches than this is not trusted to choose the way on
+# (newest_matching()): the walk goes on to the WALK newest first, as far as a burst of new
+# tickets about something else can reach.
+TRUSTED_MATCHES = 10
+WALK = 10_000
 # The most a walk reads in all (newest_matching()): past it, a word is rare enough for the
 # GIN indexes to be cheaper whatever the list.
 LONGEST_WALK = 30_000
@@ -140,15 +146,18 @@ def _visible(include_internal: bool) -> str:
     return "" if include_internal else " AND NOT m.is_internal"
 
 
-def search_tickets(queryset, text: str, *, include_internal: bool, newest_only: bool = False, companies=None):
+def search_tickets(
+    queryset, text: str, *, include_internal: bool, newest_only: bool = False, companies=None, one_company: bool = False
+):
     """The tickets of `queryset` whose title, description, ERP error or a message match
     `text` (words, "quoted phrases", -excluded words; or a ticket number with or without
     "#"), annotated with `search_rank` (higher is better; what the "relevance" sort reads).
     Internal notes count only with `include_internal` (operators). The queryset's own
     scoping (its company, its filters) is kept: this only narrows it. With `newest_only`
     (the "relevance" sort) only the RANK_WINDOW newest matches are kept: see
-    newest_matching(), which `companies` (the ids the queryset is narrowed to, if any)
-    helps; `queryset` must then already carry every other filter."""
+    newest_matching(), which `companies` (the ids the queryset is narrowed to, if any) or
+    `one_company` (a customer's list) helps; `queryset` must then already carry every other
+    filter."""
     text = " ".join(text.split())[:MAX_SEARCH_LENGTH]
     number = ticket_number(text)
     if not is_full_text():
@@ -172,7 +181,10 @@ def search_tickets(queryset, text: str, *, include_internal: bool, newest_only: 
         rank_params = [number, *rank_params]
     match = TicketSQL(f"({condition})", params, BooleanField())
     if newest_only:  # the window's tickets are matches already: not tested again
-        found = among(queryset, lambda: newest_matching(queryset, match, RANK_WINDOW, companies=companies))
+        found = among(
+            queryset,
+            lambda: newest_matching(queryset, match, RANK_WINDOW, companies=companies, one_company=one_company),
+        )
     else:
         found = queryset.filter(match)
     return found.annotate(search_rank=TicketSQL(f"{rank}::float8", rank_params, FloatField()))
@@ -246,11 +258,14 @@ class _Found:
         return self
 
 
-def newest_matching(scope, match, size: int, *, companies: list[int] | None = None) -> list[int]:
+def newest_matching(
+    scope, match, size: int, *, companies: list[int] | None = None, one_company: bool = False
+) -> list[int]:
     """The ids of the `size` newest tickets of `scope` (a queryset of tickets) for which
     `match` (a condition, such as search_tickets() builds) holds, newest first.
     `companies`: the ids of the companies `scope` is narrowed to, when it is (the desk's
-    "Azienda" filter): up to COMPANY_WALKS of them are read one by one.
+    "Azienda" filter): up to COMPANY_WALKS of them are read one by one. `one_company`: the
+    scope is one company's (a customer's list).
 
     The cost stays bounded however common the words are, and whatever the list's size.
     First the scope's FIRST_WALK newest tickets are read down the list's ordered index and
@@ -275,7 +290,8 @@ def newest_matching(scope, match, size: int, *, companies: list[int] | None = No
     with connection.cursor() as cursor:
         for company in walked:
             part = scope if company is None else scope.filter(tenant_id=company)
-            rows, complete = _newest_walked(cursor, part, match, size)
+            first = FIRST_WALK if one_company or company is not None else WALK
+            rows, complete = _newest_walked(cursor, part, match, size, first)
             found += rows
             if not complete:
                 short.append(company)
@@ -286,18 +302,27 @@ def newest_matching(scope, match, size: int, *, companies: list[int] | None = No
     return [pk for pk, _ in found[:size]]
 
 
-def _newest_walked(cursor, scope, match, size: int) -> tuple[list[tuple], bool]:
+def _newest_walked(cursor, scope, match, size: int, first: int) -> tuple[list[tuple], bool]:
     """(id, created_at) of the matches among `scope`'s newest tickets, newest first, at most
     `size`, and whether they are all that the GIN step could add (the window is full, or the
-    whole scope was read): the FIRST_WALK newest, then as many more as the matches' rate
-    calls for when walking is the cheaper way (newest_matching())."""
-    rows = _walk(cursor, scope, match, size, FIRST_WALK)
+    whole scope was read): the `first` newest (the WALK newest when they hold fewer than
+    TRUSTED_MATCHES), then as many more as the matches' rate calls for when walking is the
+    cheaper way (newest_matching())."""
+    rows = _walk(cursor, scope, match, size, first)
+    walked = first
+    if walked < WALK and len(rows) < min(size, TRUSTED_MATCHES):
+        boundary = _walked_to(scope, walked)
+        if boundary is None:
+            return rows, True  # fewer tickets than the first walk's: every one was tested
+        rest = beyond(scope, TupleLessThan, ("created_at", "pk"), boundary)
+        rows += _walk(cursor, rest, match, size - len(rows), WALK - walked)
+        walked = WALK
     if len(rows) >= size:
         return rows, True
-    boundary = _walked_to(scope, FIRST_WALK)
+    boundary = _walked_to(scope, walked)
     if boundary is None:
-        return rows, True  # fewer tickets than FIRST_WALK: every one was tested
-    further = _further_walk(cursor, scope, len(rows), size)
+        return rows, True  # the whole scope was tested
+    further = _further_walk(cursor, scope, match, len(rows), walked, size)
     if not further:
         return rows, False
     rest = beyond(scope, TupleLessThan, ("created_at", "pk"), boundary)
@@ -305,31 +330,35 @@ def _newest_walked(cursor, scope, match, size: int) -> tuple[list[tuple], bool]:
     return rows, len(rows) >= size or _walked_to(rest, further) is None
 
 
-def _further_walk(cursor, scope, matches: int, size: int) -> int:
-    """How many more tickets to walk after finding `matches` in the FIRST_WALK newest of
+def _further_walk(cursor, scope, match, matches: int, walked: int, size: int) -> int:
+    """How many more tickets to walk after finding `matches` in the `walked` newest of
     `scope`, to fill a window of `size`: twice what their rate calls for (at most the rest
-    of the scope, as PostgreSQL estimates it, and LONGEST_WALK in all); 0 when the GIN
-    indexes are the cheaper way (newest_matching())."""
-    if not matches:
-        return 0  # rarer than one in FIRST_WALK: the indexes read a few tickets
+    of the scope and LONGEST_WALK in all); 0 when the GIN indexes are the cheaper way
+    (newest_matching()). The indexes read the scope's matches and the posting lists of the
+    words' matches in the whole table: each counted at the walk's rate, or at PostgreSQL's
+    estimate from its statistics of the words when that is more. The walk's rate alone
+    says too little when the newest tickets are about something else (an outage, one
+    customer's burst of requests): a word in a third of the tickets was sent to the indexes,
+    a second on the desk. The estimate alone says too little of words that come together
+    ("agenti provvigioni"): it takes them as independent, and sent them to the indexes too."""
     scope_size = _estimated_size(cursor, scope)
-    expected = -(-(size - matches) * FIRST_WALK // matches)
-    expected = max(min(expected, scope_size - FIRST_WALK), 1)
-    if FIRST_WALK + expected > LONGEST_WALK:
+    table_size = _estimated_size(cursor, Ticket.objects.all())
+    rate = matches / walked
+    in_scope = max(rate * scope_size, _estimated_size(cursor, scope.filter(match)))
+    everywhere = max(rate * table_size, _estimated_size(cursor, Ticket.objects.filter(match)))
+    rate = rate or in_scope / max(scope_size, 1)
+    if not rate:
         return 0
-    rate = matches / FIRST_WALK
-    indexed = (
-        rate * scope_size * INDEXED_COST + rate * _estimated_size(cursor, Ticket.objects.all()) / POSTINGS_PER_WALKED
-    )
-    if expected > indexed:
+    expected = max(min(math.ceil((size - matches) / rate), scope_size - walked), 1)
+    if expected > in_scope * INDEXED_COST + everywhere / POSTINGS_PER_WALKED:
         return 0
-    return min(2 * expected, LONGEST_WALK - FIRST_WALK)
+    return min(2 * expected, max(LONGEST_WALK - walked, 0))
 
 
 def _estimated_size(cursor, tickets) -> int:
     """How many tickets the queryset `tickets` holds, as PostgreSQL's planner estimates it
     from its statistics, no rows read (a count of the largest company's tickets reads
-    49,000 index entries)."""
+    49,000 index entries; of a word's matches, all of them)."""
     try:
         sql, params = tickets.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
@@ -490,7 +519,7 @@ def similar_closed_tickets(text: str, *, tenant=None, exclude: int | None = None
         tickets = tickets.for_tenant(tenant)
     if exclude is not None:
         tickets = tickets.exclude(pk=exclude)
-    candidates = _candidates(tickets, text, meaning.CANDIDATES)
+    candidates = _candidates(tickets, text, meaning.CANDIDATES, one_company=tenant is not None)
     rerank = meaning.rerank if rerank is None and meaning.is_enabled() else rerank
     if rerank and candidates:
         candidates = rerank(text, candidates, cached=tenant is None)  # the desk: a ticket's question, again
@@ -528,11 +557,11 @@ def _last_operator_replies(ticket_ids: list[int]) -> dict[int, str]:
     return dict(Ticket.objects.filter(pk__in=ticket_ids).annotate(answer=Subquery(last)).values_list("pk", "answer"))
 
 
-def _candidates(tickets, text: str, count: int) -> list:
+def _candidates(tickets, text: str, count: int, *, one_company: bool) -> list:
     fields = ["id", "tenant_id", "title", "summary", "closed_at", "created_at", "area"]
     if is_full_text():
         match = TicketSQL(f"{{ticket}}.search_document @@ {ANY_WORDS_TSQUERY}", [text], BooleanField())
-        found = among(tickets, newest_matching(tickets, match, SIMILAR_WINDOW)).annotate(
+        found = among(tickets, newest_matching(tickets, match, SIMILAR_WINDOW, one_company=one_company)).annotate(
             # Normalised by the document's length (1 + log), so that a long description
             # that names every word once does not beat a short one about the question.
             search_rank=TicketSQL(
