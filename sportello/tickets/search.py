@@ -268,23 +268,26 @@ def newest_matching(
     scope is one company's (a customer's list).
 
     The cost stays bounded however common the words are, and whatever the list's size.
-    First the scope's FIRST_WALK newest tickets are read down the list's ordered index and
-    tested: a common word fills the window there. When it does not, the rate of matches
-    found says how many more tickets a walk would read to fill it, and how many tickets the
-    GIN indexes would read: the matches of the whole scope, about the rate times the
-    scope's size (PostgreSQL's estimate). The walk goes on when that is the cheaper, by
-    INDEX_ADVANTAGE, and within LONGEST_WALK tickets in all; otherwise the older matches
-    come from the GIN indexes, which read no ticket that does not match. On the bench
-    database a word in one ticket in thirty-five of the largest company (49,000 tickets)
-    was walked for 7,000 tickets (12 ms warm, 88 ms with the pages out of PostgreSQL's
-    buffers) where the indexes read 1,400 (17 and 35 ms); a word in one newest ticket in a
-    hundred on the desk is still walked on (the indexes would read ten thousand of the
-    million's matches: 259 ms against 27). A walk that read the whole scope (a company
-    with fewer tickets) has found every match. (Left to itself, the planner misjudges how
-    many tickets several words share and reads every match of a common one: 90 ms instead
-    of 10 for "registro IVA" in the largest company.) The index is ordered within a
-    company: several companies' newest tickets would be all their tickets read and sorted,
-    so each is walked apart and the walks merged. PostgreSQL only."""
+    First a company's FIRST_WALK newest tickets (the desk's whole list: its WALK newest)
+    are read down the list's ordered index and tested: a common word fills the window
+    there. When it does not, the rate of matches found says how many more tickets a walk
+    would read to fill it, and how many tickets the GIN indexes would read: the scope's
+    matches and their posting lists over the table, at that rate or at PostgreSQL's
+    estimate from the words' statistics, whichever is more. The walk goes on when that is
+    the cheaper, by INDEXED_COST, and within LONGEST_WALK tickets in all; otherwise the
+    older matches come from the GIN indexes, which read no ticket that does not match. A
+    rate read from fewer than TRUSTED_MATCHES matches does not choose: the walk first goes
+    on to the WALK newest (the newest tickets may be a burst about something else). On the
+    bench database a word in one ticket in thirty-five of the largest company (49,000
+    tickets) was walked for 7,000 tickets (12 ms warm, 88 ms with the pages out of
+    PostgreSQL's buffers) where the indexes read 1,400 (17 and 35 ms); a word in one newest
+    ticket in a hundred on the desk is still walked on (the indexes would read ten thousand
+    of the million's matches: 259 ms against 27). A walk that read the whole scope (a
+    company with fewer tickets) has found every match. (Left to itself, the planner
+    misjudges how many tickets several words share and reads every match of a common one:
+    90 ms instead of 10 for "registro IVA" in the largest company.) The index is ordered
+    within a company: several companies' newest tickets would be all their tickets read
+    and sorted, so each is walked apart and the walks merged. PostgreSQL only."""
     walked = companies if companies and len(companies) <= COMPANY_WALKS else [None]
     found, short = [], []
     with connection.cursor() as cursor:
