@@ -63,10 +63,8 @@ SIMILAR_WINDOW = 300
 # How many of a list's newest tickets are read first, down its ordered index, to find the
 # newest matches (newest_matching()): a word in one ticket in five fills the window there.
 FIRST_WALK = 1_000
-# A rate of matches read from fewer matches than this is not trusted to choose the way on
-# (newest_matching()): the walk goes on to the WALK newest first, as far as a burst of new
-# tickets about something else can reach.
-TRUSTED_MATCHES = 10
+# How many of the desk's list of every company are read first: its newest tickets are the
+# whole vendor's latest, where a burst about something else (an outage) lands.
 WALK = 10_000
 # The most a walk reads in all (newest_matching()): past it, a word is rare enough for the
 # GIN indexes to be cheaper whatever the list.
@@ -275,10 +273,8 @@ def newest_matching(
     matches and their posting lists over the table, at that rate or at PostgreSQL's
     estimate from the words' statistics, whichever is more. The walk goes on when that is
     the cheaper, by INDEXED_COST, and within LONGEST_WALK tickets in all; otherwise the
-    older matches come from the GIN indexes, which read no ticket that does not match. A
-    rate read from fewer than TRUSTED_MATCHES matches does not choose: the walk first goes
-    on to the WALK newest (the newest tickets may be a burst about something else). On the
-    bench database a word in one ticket in thirty-five of the largest company (49,000
+    older matches come from the GIN indexes, which read no ticket that does not match. On
+    the bench database a word in one ticket in thirty-five of the largest company (49,000
     tickets) was walked for 7,000 tickets (12 ms warm, 88 ms with the pages out of
     PostgreSQL's buffers) where the indexes read 1,400 (17 and 35 ms); a word in one newest
     ticket in a hundred on the desk is still walked on (the indexes would read ten thousand
@@ -308,18 +304,10 @@ def newest_matching(
 def _newest_walked(cursor, scope, match, size: int, first: int) -> tuple[list[tuple], bool]:
     """(id, created_at) of the matches among `scope`'s newest tickets, newest first, at most
     `size`, and whether they are all that the GIN step could add (the window is full, or the
-    whole scope was read): the `first` newest (the WALK newest when they hold fewer than
-    TRUSTED_MATCHES), then as many more as the matches' rate calls for when walking is the
-    cheaper way (newest_matching())."""
+    whole scope was read): the `first` newest, then as many more as the matches' rate calls
+    for when walking is the cheaper way (newest_matching())."""
     rows = _walk(cursor, scope, match, size, first)
     walked = first
-    if walked < WALK and len(rows) < min(size, TRUSTED_MATCHES):
-        boundary = _walked_to(scope, walked)
-        if boundary is None:
-            return rows, True  # fewer tickets than the first walk's: every one was tested
-        rest = beyond(scope, TupleLessThan, ("created_at", "pk"), boundary)
-        rows += _walk(cursor, rest, match, size - len(rows), WALK - walked)
-        walked = WALK
     if len(rows) >= size:
         return rows, True
     boundary = _walked_to(scope, walked)

@@ -402,7 +402,6 @@ def walk_as(monkeypatch, walk: tuple[int, int, int]):
     monkeypatch.setattr(search, "FIRST_WALK", walk[0])
     monkeypatch.setattr(search, "LONGEST_WALK", walk[1])
     monkeypatch.setattr(search, "INDEXED_COST", walk[2])
-    monkeypatch.setattr(search, "TRUSTED_MATCHES", 1)
 
 
 @walks
@@ -538,8 +537,7 @@ def test_a_word_short_of_the_window_in_the_newest_tickets_is_walked_on_at_its_ra
     # Its rate says the rest lie just past the walk: the walk goes on, no GIN step.
     from sportello.tickets import search
 
-    monkeypatch.setattr(search, "FIRST_WALK", 3)
-    monkeypatch.setattr(search, "TRUSTED_MATCHES", 1)  # one match in the 3 newest: 2 more within ~6
+    monkeypatch.setattr(search, "FIRST_WALK", 3)  # one match in the 3 newest: 2 more within ~6
     monkeypatch.setattr(search, "LONGEST_WALK", 15)
 
     found, statements = newest_warehouse_tickets(3)
@@ -553,7 +551,6 @@ def test_a_word_too_rare_to_walk_on_for_is_looked_up_in_the_indexes(monkeypatch,
     from sportello.tickets import search
 
     monkeypatch.setattr(search, "FIRST_WALK", 3)
-    monkeypatch.setattr(search, "TRUSTED_MATCHES", 1)
     monkeypatch.setattr(search, "LONGEST_WALK", 5)  # the rate asks for 6 more tickets after 3
 
     found, statements = newest_warehouse_tickets(3)
@@ -571,7 +568,6 @@ def test_a_word_the_indexes_find_for_less_than_a_walk_is_looked_up_there(monkeyp
     from sportello.tickets import search
 
     monkeypatch.setattr(search, "FIRST_WALK", 3)
-    monkeypatch.setattr(search, "TRUSTED_MATCHES", 1)
     monkeypatch.setattr(search, "LONGEST_WALK", 30)
     monkeypatch.setattr(search, "INDEXED_COST", 0.1)
     monkeypatch.setattr(search, "POSTINGS_PER_WALKED", 1_000)
@@ -586,7 +582,7 @@ def test_a_word_the_indexes_find_for_less_than_a_walk_is_looked_up_there(monkeyp
 def test_newest_tickets_about_something_else_do_not_send_a_common_word_to_the_indexes(monkeypatch, acme, bob):
     # The bench's own new tickets, a thousand at the top of the desk, held no "fattura":
     # read from them, the rate sent a word in a third of the million to the indexes (1 s).
-    # Fewer than TRUSTED_MATCHES in the first walk: it goes on to the WALK newest first.
+    # PostgreSQL's estimate of the word's matches says the indexes would read many more.
     from django.db import connection
 
     from sportello.tickets import search
@@ -597,9 +593,6 @@ def test_newest_tickets_about_something_else_do_not_send_a_common_word_to_the_in
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tickets_ticket")
     monkeypatch.setattr(search, "FIRST_WALK", 2)
-    monkeypatch.setattr(search, "WALK", 12)
-    monkeypatch.setattr(search, "INDEXED_COST", 0)  # the rate's choice would be the indexes
-    monkeypatch.setattr(search, "POSTINGS_PER_WALKED", 10**9)
 
     found, statements = newest_warehouse_tickets(3)
 
@@ -622,7 +615,6 @@ def test_a_walk_on_that_reached_the_end_of_the_scope_needs_no_indexes(monkeypatc
     from sportello.tickets import search
 
     monkeypatch.setattr(search, "FIRST_WALK", 3)
-    monkeypatch.setattr(search, "TRUSTED_MATCHES", 1)
     monkeypatch.setattr(search, "LONGEST_WALK", 30)
 
     found, statements = newest_warehouse_tickets(10)
